@@ -1,0 +1,240 @@
+"""The one scheme model: units, elements, criteria, stable keys, version and the compiled catalog.
+
+Build, handler, assessor CLI and tests all read schemes through this module. It needs the
+standard library only, because the Lambda package imports it.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# A scheme id is its file name and part of its public URL and storage keys.
+SCHEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SCHEME_ID_MAX = 64
+KINDS = ("KKNI", "Okupasi", "Klaster")
+# Bumped when the compiled JSON changes shape, so an old catalog is refused, not misread.
+CATALOG_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Criterion:
+    number: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Element:
+    key: str
+    number: int
+    title: str
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    code: str | None
+    title: str
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    version: str
+    kind: str | None
+    title: str
+    number: str
+    lsp: str
+    assessor: str | None
+    instructions: tuple[str, ...]
+    units: tuple[Unit, ...]
+
+    @property
+    def elements(self) -> tuple[Element, ...]:
+        return tuple(element for unit in self.units for element in unit.elements)
+
+    def element_keys(self) -> tuple[str, ...]:
+        return tuple(element.key for element in self.elements)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": CATALOG_FORMAT, "version": self.version, **_content(self)}
+
+
+class CatalogError(Exception):
+    """A compiled catalog entry is missing, unreadable or of a format this code does not know."""
+
+
+def is_scheme_id(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= SCHEME_ID_MAX and bool(SCHEME_ID_PATTERN.match(value))
+
+
+def plain_text(text: str) -> str:
+    """Drop the Markdown emphasis marks, keeping the words."""
+    return _EMPHASIS.sub(lambda m: m.group(2), text)
+
+
+def text_html(text: str) -> str:
+    """Render scheme text as HTML: escaped, with *emphasis* as <em> and nothing else."""
+    return _EMPHASIS.sub(lambda m: f"<em>{m.group(2)}</em>", html.escape(text, quote=False))
+
+
+_EMPHASIS = re.compile(r"(\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def slugify(text: str) -> str:
+    """Make an ASCII slug of a title, for keys of units that have no code."""
+    ascii_text = unicodedata.normalize("NFKD", plain_text(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unit_key(code: str | None, title: str) -> str:
+    return code if code else slugify(title)
+
+
+def element_key(unit: str, number: int) -> str:
+    return f"{unit}/{number}"
+
+
+def compile_scheme(scheme_id: str, data: dict[str, Any]) -> Scheme:
+    """Turn a checked scheme document into the model, with keys and version filled in."""
+    units = tuple(_compile_unit(unit) for unit in data["units"])
+    draft = Scheme(
+        id=scheme_id,
+        version="",
+        kind=data.get("kind"),
+        title=data["title"].strip(),
+        number=data["number"].strip(),
+        lsp=data["lsp"].strip(),
+        assessor=(data.get("assessor") or "").strip() or None,
+        instructions=tuple(line.strip() for line in data.get("instructions", ())),
+        units=units,
+    )
+    return _with_version(draft)
+
+
+def _compile_unit(unit: dict[str, Any]) -> Unit:
+    code = (unit.get("code") or "").strip() or None
+    title = unit["title"].strip()
+    key = unit_key(code, title)
+    elements = tuple(
+        Element(
+            key=element_key(key, element["number"]),
+            number=element["number"],
+            title=element["title"].strip(),
+            criteria=tuple(Criterion(c["number"].strip(), c["text"].strip()) for c in element["criteria"]),
+        )
+        for element in unit["elements"]
+    )
+    return Unit(key=key, code=code, title=title, elements=elements)
+
+
+def _content(scheme: Scheme) -> dict[str, Any]:
+    # Everything but the version: the version is the hash of exactly this.
+    return {
+        "id": scheme.id,
+        "kind": scheme.kind,
+        "title": scheme.title,
+        "number": scheme.number,
+        "lsp": scheme.lsp,
+        "assessor": scheme.assessor,
+        "instructions": list(scheme.instructions),
+        "units": [
+            {
+                "key": unit.key,
+                "code": unit.code,
+                "title": unit.title,
+                "elements": [
+                    {
+                        "key": element.key,
+                        "number": element.number,
+                        "title": element.title,
+                        "criteria": [{"number": c.number, "text": c.text} for c in element.criteria],
+                    }
+                    for element in unit.elements
+                ],
+            }
+            for unit in scheme.units
+        ],
+    }
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _with_version(scheme: Scheme) -> Scheme:
+    digest = hashlib.sha256(canonical_json(_content(scheme)).encode("utf-8")).hexdigest()
+    return Scheme(**{**scheme.__dict__, "version": digest[:12]})
+
+
+def scheme_from_dict(data: dict[str, Any]) -> Scheme:
+    """Read a compiled scheme back (from the catalog or from a stored record)."""
+    if data.get("format") != CATALOG_FORMAT:
+        raise CatalogError(f"compiled scheme format {data.get('format')!r} is not {CATALOG_FORMAT}")
+    units = tuple(
+        Unit(
+            key=unit["key"],
+            code=unit["code"],
+            title=unit["title"],
+            elements=tuple(
+                Element(
+                    key=element["key"],
+                    number=element["number"],
+                    title=element["title"],
+                    criteria=tuple(Criterion(c["number"], c["text"]) for c in element["criteria"]),
+                )
+                for element in unit["elements"]
+            ),
+        )
+        for unit in data["units"]
+    )
+    return Scheme(
+        id=data["id"],
+        version=data["version"],
+        kind=data["kind"],
+        title=data["title"],
+        number=data["number"],
+        lsp=data["lsp"],
+        assessor=data["assessor"],
+        instructions=tuple(data["instructions"]),
+        units=units,
+    )
+
+
+# -- the compiled catalog: one JSON file per scheme, so the handler reads only what a request names
+
+
+def catalog_path(catalog_dir: Path, scheme_id: str) -> Path:
+    if not is_scheme_id(scheme_id):
+        raise CatalogError(f"{scheme_id!r} is not a scheme id")
+    return catalog_dir / f"{scheme_id}.json"
+
+
+def write_catalog_entry(catalog_dir: Path, scheme: Scheme) -> Path:
+    path = catalog_path(catalog_dir, scheme.id)
+    path.write_text(json.dumps(scheme.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def read_catalog_entry(catalog_dir: Path, scheme_id: str) -> Scheme | None:
+    """Load one scheme from the catalog, or None when the catalog has no such scheme."""
+    path = catalog_path(catalog_dir, scheme_id)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return scheme_from_dict(json.loads(raw))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CatalogError(f"{path}: not a compiled scheme ({exc})") from exc
+
+
+def list_catalog(catalog_dir: Path) -> list[str]:
+    return sorted(path.stem for path in catalog_dir.glob("*.json") if is_scheme_id(path.stem))

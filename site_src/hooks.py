@@ -1,0 +1,84 @@
+"""mkdocs hooks: one generated page per scheme in the compiled catalog, and the home page's list.
+
+The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
+content, skipping Markdown: the form is HTML already, and Markdown would cost time per page.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from handler import fields  # noqa: E402
+from handler.scheme import Scheme, list_catalog, read_catalog_entry, text_html  # noqa: E402
+
+PAGE_PREFIX = "skema/"
+_schemes: dict[str, Scheme] = {}
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "form")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["text_html"] = lambda text: jinja2.utils.markupsafe.Markup(text_html(text))
+_env.globals["fields"] = fields
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    catalog_dir = Path(config["extra"]["catalog_dir"])
+    if not catalog_dir.is_absolute():
+        catalog_dir = ROOT / catalog_dir
+    ids = list_catalog(catalog_dir) if catalog_dir.is_dir() else []
+    if not ids:
+        raise PluginError(f"no compiled schemes in {catalog_dir}; run `python build.py build`, which compiles them first")
+    _schemes.clear()
+    for scheme_id in ids:
+        scheme = read_catalog_entry(catalog_dir, scheme_id)
+        assert scheme is not None  # listed a moment ago
+        _schemes[scheme_id] = scheme
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for scheme in _schemes.values():
+        files.append(File.generated(config, f"{PAGE_PREFIX}{scheme.id}.md", content=""))
+    return files
+
+
+def _scheme_of(page: Page) -> Scheme | None:
+    uri = page.file.src_uri
+    if uri.startswith(PAGE_PREFIX) and uri.endswith(".md"):
+        return _schemes.get(uri[len(PAGE_PREFIX):-3])
+    return None
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    scheme = _scheme_of(page)
+    if scheme is not None:
+        page.meta.update(
+            title=f"FR.APL.02 Asesmen Mandiri · {scheme.title}",
+            template="form.html",
+            hide=["navigation", "toc"],
+            search={"exclude": True},
+        )
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    scheme = _scheme_of(page)
+    if scheme is not None:
+        return _env.get_template("form.html.j2").render(scheme=scheme, api_url=config["extra"]["api_url"])
+    if page.is_homepage:
+        schemes = sorted(_schemes.values(), key=lambda s: s.number)
+        return html + _env.get_template("catalog.html.j2").render(schemes=schemes, prefix=PAGE_PREFIX)
+    return html
