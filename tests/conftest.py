@@ -1,0 +1,140 @@
+"""Shared fixtures: schemes and the built site, AWS under moto, a real Chromium at phone size."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import build  # noqa: E402
+from handler.scheme import Scheme, read_catalog_entry  # noqa: E402
+
+SEED_ID = "konsultasi-manajemen-pemasaran"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True,
+         "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+# -- schemes and the site
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Build the real schemes into a temporary site and catalog once per session."""
+    out = tmp_path_factory.mktemp("build")
+    build.build(site_dir=out / "site", catalog_dir=out / "catalog")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_dir(built) -> Path:
+    return built / "site"
+
+
+@pytest.fixture(scope="session")
+def catalog_dir(built) -> Path:
+    return built / "catalog"
+
+
+@pytest.fixture(scope="session")
+def seed(catalog_dir) -> Scheme:
+    scheme = read_catalog_entry(catalog_dir, SEED_ID)
+    assert scheme is not None
+    return scheme
+
+
+# -- AWS, in process
+
+
+@pytest.fixture
+def aws_env(monkeypatch) -> None:
+    """Fake credentials and region, so nothing can ever reach a real AWS account."""
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "ap-southeast-3",
+                        "AWS_REGION": "ap-southeast-3"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@pytest.fixture
+def s3(aws_env) -> Iterator[object]:
+    """An S3 client inside moto's in-process mock."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        yield boto3.client("s3", region_name="ap-southeast-3")
+
+
+@pytest.fixture
+def bucket(s3) -> str:
+    name = "swanilai-test-submissions"
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+    return name
+
+
+# -- a real browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page that records every request leaving 127.0.0.1 and blocks it."""
+    context = browser.new_context(**PHONE)
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+# -- the built site over HTTP (static files only; the API's own tests start `build.py serve`)
+
+
+@pytest.fixture(scope="session")
+def static_url(site_dir) -> Iterator[str]:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
