@@ -214,12 +214,14 @@ class S3Store:
     def list(self, prefix: str) -> Iterator[StoredObject]:
         from botocore.exceptions import ClientError
 
-        paginator = self.client.get_paginator("list_objects_v2")
         try:
+            paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
                 for item in page.get("Contents", ()):
                     yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"])
         except ClientError as exc:
+            raise _unavailable(exc) from exc
+        except Exception as exc:  # no credentials, connection errors, timeouts: as get and create do
             raise _unavailable(exc) from exc
 
 
