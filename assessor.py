@@ -795,19 +795,9 @@ def _find_for_review(store: Store, local: Store, given: str) -> Submission:
     return find(index(store), given, store.describe())
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        cli.main(args=argv, prog_name="assessor.py", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("interrupted", err=True)
-        return 130
-    return 0
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="assessor.py")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
