@@ -20,13 +20,16 @@ if __name__ == "__main__":
 # -- from here on, inside the virtualenv
 
 import csv  # noqa: E402
+import email.utils  # noqa: E402
 import errno  # noqa: E402
 import io  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
+import queue  # noqa: E402
 import shutil  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from contextlib import contextmanager, nullcontext  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import date, datetime, timedelta, timezone  # noqa: E402
@@ -91,6 +94,7 @@ def open_source(location: str, *, jobs: int = 10, must_exist: bool = True) -> St
 
 def _s3_client(jobs: int):
     import boto3
+    import botocore.session
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
 
@@ -98,9 +102,26 @@ def _s3_client(jobs: int):
     config = Config(max_pool_connections=max(10, jobs), retries={"mode": "standard", "max_attempts": 5},
                     connect_timeout=5, read_timeout=30)
     try:
-        return boto3.session.Session().client("s3", config=config)
+        core = botocore.session.get_session()
+        # botocore parses every timestamp with dateutil, a large share of a small GET's cost.
+        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
+        return boto3.session.Session(botocore_session=core).client("s3", config=config)
     except BotoCoreError as exc:
         raise AssessorError(_explain_aws(exc, "S3")) from None
+
+
+def _timestamp(text: str) -> datetime:
+    """S3's times: ISO 8601 in listings, RFC 1123 in headers; anything else as botocore would."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        from botocore.utils import parse_timestamp
+
+        return parse_timestamp(text)
 
 
 _NO_CREDENTIALS = ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
@@ -241,39 +262,150 @@ def load_all(store: Store, submissions: Iterable[Submission]) -> list[Reviewed]:
 class PullSummary:
     new: int = 0
     skipped: int = 0
-    failed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # key: why
 
 
 def pull(source: Store, dest: Path, *, scheme: str | None = None, since: date | None = None,
-         jobs: int = DEFAULT_JOBS, progress: bool = True) -> PullSummary:
+         jobs: int = DEFAULT_JOBS, progress: bool = True, today: date | None = None) -> PullSummary:
     """Copy the records and reviews that are not yet in dest, concurrently, each file complete or absent."""
-    with store_errors(source):
-        wanted = [(obj.key, obj.size) for top in (SUBMISSIONS, REVIEWS)
-                  for obj in source.list(_prefix(top, scheme)) if _wanted(obj.key, since)]
     try:
-        dest.mkdir(parents=True, exist_ok=True)
         have = _local_sizes(dest)
     except OSError as exc:
         raise _disk_error(exc, dest, "pull") from None
-    # Records and reviews are written once and never change: present with the same size means done.
-    todo = [key for key, size in wanted if have.get(key) != size]
-    summary = PullSummary(skipped=len(wanted) - len(todo))
-    if not todo:
-        return summary
-    with click.progressbar(length=len(todo), label="pulling", file=sys.stderr, hidden=not progress) as bar, \
-            ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending: set[Future] = {pool.submit(_download, source, dest, key) for key in todo}
+    local_days = _day_totals(have)
+    closed = _load_closed_days(dest, source)
+    intact = {folder for folder, totals in closed.items() if local_days.get(folder) == totals}
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        with store_errors(source):
+            wanted, unlisted = list_wanted(source, pool, scheme, since, skip=intact)
         try:
-            while pending:
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    _account(future, summary, source, dest)
-                bar.update(len(done))
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+            dest.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _disk_error(exc, dest, "pull") from None
+        # Records and reviews are written once and never change: present with the same size means done.
+        todo = [key for key, size in wanted if have.get(key) != size]
+        summary = PullSummary(skipped=len(wanted) - len(todo) + sum(local_days[f][0] for f in unlisted))
+        _download_all(source, dest, todo, pool, summary, progress)
+    finally:
+        # On an error or Ctrl-C: drop what has not started; what is running finishes or cleans up.
+        pool.shutdown(wait=True, cancel_futures=True)
+    _save_closed_days(dest, source, closed, wanted, summary, today or datetime.now(timezone.utc).date())
     return summary
+
+
+def list_wanted(source: Store, pool: ThreadPoolExecutor, scheme: str | None, since: date | None,
+                skip: set[str] = frozenset()) -> tuple[list[tuple[str, int]], list[str]]:
+    """Every record and review to pull, with its size, listed folder by folder in parallel.
+
+    Records are listed one day folder at a time, which leaves out the by-id markers (as many as the
+    records), days before --since, and the `skip` days (finished days the copy holds intact); reviews
+    in 16 slices by the first hex digit of the submission id. A large bucket then lists in a few
+    rounds of parallel requests instead of one page of 1,000 keys after another. Also returns the
+    day folders skipped.
+    """
+    if scheme:
+        schemes = [scheme]
+    else:
+        tops = pool.map(source.children, (f"{SUBMISSIONS}/", f"{REVIEWS}/"))
+        schemes = sorted({folder.split("/")[1] for folders in tops for folder in folders})
+    folders = [f"{SUBMISSIONS}/{scheme_id}/" for scheme_id in schemes]
+    for _ in ("year", "month", "day"):
+        found = pool.map(source.children, folders)
+        folders = [folder for children in found for folder in children if _folder_wanted(folder, since)]
+    unlisted = [folder for folder in folders if folder in skip]
+    prefixes = [folder for folder in folders if folder not in skip]
+    prefixes += [f"{REVIEWS}/{scheme_id}/{digit}" for scheme_id in schemes for digit in "0123456789abcdef"]
+    listed = pool.map(lambda prefix: [(obj.key, obj.size) for obj in source.list(prefix)], prefixes)
+    return [(key, size) for objects in listed for key, size in objects if _wanted(key, since)], unlisted
+
+
+# -- finished days: a record's key carries its UTC day of receipt and records are only ever created
+# at receipt, so once a day is over (with a day's margin for a slow write) its folder never changes.
+# After a pull that completed such a day, DIR/.swanilai-pull.json keeps the day's file count and
+# bytes; while the copy of that day still adds up to them, later pulls do not list it again.
+# A file deleted or damaged in the copy breaks the sum, and the day is listed and fetched again.
+
+PULL_STATE = ".swanilai-pull.json"
+PULL_STATE_FORMAT = 1
+
+
+def _day_totals(sizes: dict[str, int]) -> dict[str, tuple[int, int]]:
+    totals: dict[str, tuple[int, int]] = {}
+    for key, size in sizes.items():
+        if RECORD_KEY.match(key):
+            folder = key.rsplit("/", 1)[0] + "/"
+            count, total = totals.get(folder, (0, 0))
+            totals[folder] = (count + 1, total + size)
+    return totals
+
+
+def _load_closed_days(dest: Path, source: Store) -> dict[str, tuple[int, int]]:
+    try:
+        state = json.loads((dest / PULL_STATE).read_bytes())
+        if state.get("format") != PULL_STATE_FORMAT or state.get("source") != source.describe():
+            return {}
+        return {folder: (int(count), int(total)) for folder, (count, total) in state["days"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # only a cache: without it, every day is listed
+
+
+def _save_closed_days(dest: Path, source: Store, closed: dict[str, tuple[int, int]], wanted: list[tuple[str, int]],
+                      summary: PullSummary, today: date) -> None:
+    listed: dict[str, tuple[int, int]] = {}
+    incomplete = {key.rsplit("/", 1)[0] + "/" for key in summary.failed}
+    for key, size in wanted:
+        match = RECORD_KEY.match(key)
+        if match and date(int(match["y"]), int(match["m"]), int(match["d"])) <= today - timedelta(days=2):
+            folder = key.rsplit("/", 1)[0] + "/"
+            count, total = listed.get(folder, (0, 0))
+            listed[folder] = (count + 1, total + size)
+    days = {**closed, **{folder: totals for folder, totals in listed.items() if folder not in incomplete}}
+    for folder in incomplete:
+        days.pop(folder, None)
+    if days == closed:
+        return
+    state = {"format": PULL_STATE_FORMAT, "source": source.describe(), "days": dict(sorted(days.items()))}
+    try:
+        write_atomically(dest / PULL_STATE, json.dumps(state, indent=0).encode())
+    except OSError:
+        pass  # the next pull lists those days again, nothing worse
+
+
+def _folder_wanted(folder: str, since: date | None) -> bool:
+    # submissions/<scheme>/<YYYY>/[<MM>/[<DD>/]]: dates only (not by-id/), and not before --since.
+    parts = folder.rstrip("/").split("/")[2:]
+    if not all(part.isdigit() for part in parts):
+        return False
+    return since is None or tuple(map(int, parts)) >= (since.year, since.month, since.day)[:len(parts)]
+
+
+def _download_all(source: Store, dest: Path, todo: list[str], pool: ThreadPoolExecutor, summary: PullSummary,
+                  progress: bool) -> None:
+    # Workers report into one queue, so the main thread's cost per file stays constant (waiting on
+    # a set of 10,000 futures would rescan them all each time one finishes).
+    results: queue.SimpleQueue = queue.SimpleQueue()
+
+    def fetch(key: str) -> None:
+        try:
+            results.put((key, _download(source, dest, key), None))
+        except BaseException as exc:  # reported to the main thread, which decides
+            results.put((key, False, exc))
+
+    with click.progressbar(length=len(todo), label="pulling", file=sys.stderr, hidden=not progress or not todo) as bar:
+        for key in todo:
+            pool.submit(fetch, key)
+        for _ in todo:
+            _account(*_next_result(results), summary, source, dest)
+            bar.update(1)
+
+
+def _next_result(results: queue.SimpleQueue) -> tuple[str, bool, BaseException | None]:
+    while True:
+        try:
+            return results.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
+        except queue.Empty:
+            continue
 
 
 def _wanted(key: str, since: date | None) -> bool:
@@ -323,18 +455,21 @@ def write_file(path: Path, body: bytes) -> None:
         handle.write(body)
 
 
-def _account(future: Future, summary: PullSummary, source: Store, dest: Path) -> None:
-    try:
-        if future.result():
+def _account(key: str, done: bool, error: BaseException | None, summary: PullSummary, source: Store,
+             dest: Path) -> None:
+    if error is None:
+        if done:
             summary.new += 1
         else:
-            summary.failed.append("a file was removed from the source during the pull")
-    except StoreUnavailable as exc:
-        if _is_fatal(exc) or len(summary.failed) >= PULL_FAILURE_LIMIT:
-            raise AssessorError(explain_store_error(exc, source)) from None
-        summary.failed.append(str(exc))
-    except OSError as exc:
-        raise _disk_error(exc, dest, "pull") from None
+            summary.failed[key] = f"{key} was removed from the source during the pull"
+    elif isinstance(error, StoreUnavailable):
+        if _is_fatal(error) or len(summary.failed) >= PULL_FAILURE_LIMIT:
+            raise AssessorError(explain_store_error(error, source)) from None
+        summary.failed[key] = f"{key}: {error}"
+    elif isinstance(error, OSError):
+        raise _disk_error(error, dest, "pull") from None
+    else:
+        raise error
 
 
 def _disk_error(exc: OSError, path: Path, command: str) -> AssessorError:
@@ -628,7 +763,7 @@ def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | 
     click.echo(f"pulled {summary.new} new, {summary.skipped} skipped (already here), {len(summary.failed)} failed "
                f"from {store.describe()} into {dest} in {time.monotonic() - started:.1f} s")
     if summary.failed:
-        raise AssessorError(f"{len(summary.failed)} download(s) failed (first: {summary.failed[0]}): "
+        raise AssessorError(f"{len(summary.failed)} download(s) failed (first: {next(iter(summary.failed.values()))}): "
                             f"run the same pull again to fetch them")
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import errno
 import re
-from datetime import timedelta
+from types import SimpleNamespace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -112,45 +113,40 @@ def test_disk_full_stops_the_pull_and_leaves_nothing_partial(invoke, source, tmp
     assert pulled(tmp_path) == set()
 
 
-def _stubbed(monkeypatch, calls):
-    """assessor.py's S3 client answering from a script of responses and errors (botocore's Stubber)."""
-    import boto3
-    from botocore.stub import Stubber
-
+def _refusing(monkeypatch, operation: str, code: str) -> None:
+    """assessor.py's S3 client, with S3 answering `operation` with the error `code` (HTTP 403)."""
     import assessor
 
-    client = boto3.client("s3", region_name="ap-southeast-3")
-    stubber = Stubber(client)
-    for method, kind, payload in calls:
-        if kind == "error":
-            stubber.add_client_error(method, service_error_code=payload, http_status_code=403)
-        else:
-            stubber.add_response(method, payload)
-    stubber.activate()
-    monkeypatch.setattr(assessor, "_s3_client", lambda jobs=10: client)
-    return stubber
+    make_client = assessor._s3_client
+
+    def refuse(**kwargs):
+        return SimpleNamespace(status_code=403), {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {}}
+
+    def client(jobs=10):
+        made = make_client(jobs)
+        made.meta.events.register(f"before-call.s3.{operation}", refuse)
+        return made
+
+    monkeypatch.setattr(assessor, "_s3_client", client)
 
 
-LISTED = {"Contents": [{"Key": "submissions/s/2026/11/23/5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11.json", "Size": 10,
-                        "LastModified": RECEIVED}], "IsTruncated": False, "KeyCount": 1}
-EMPTY = {"IsTruncated": False, "KeyCount": 0}
-ACCESS = ("error: access denied to s3://b-1/: your AWS identity needs s3:ListBucket and s3:GetObject (s3:PutObject "
-          "to review); ask the LSP's administrator or use another AWS_PROFILE\n")
-S3_ERRORS = [
-    ("list-denied", [("list_objects_v2", "error", "AccessDenied")], ACCESS),
-    ("get-denied", [("list_objects_v2", "ok", LISTED), ("list_objects_v2", "ok", EMPTY),
-                    ("get_object", "error", "AccessDenied")], ACCESS),
-    ("expired-token", [("list_objects_v2", "error", "ExpiredToken")],
+ACCESS = ("error: access denied to s3://{bucket}/: your AWS identity needs s3:ListBucket and s3:GetObject "
+          "(s3:PutObject to review); ask the LSP's administrator or use another AWS_PROFILE\n")
+S3_REFUSALS = [
+    ("list-denied", "ListObjectsV2", "AccessDenied", ACCESS),
+    ("get-denied", "GetObject", "AccessDenied", ACCESS),
+    ("expired-token", "ListObjectsV2", "ExpiredToken",
      "error: AWS refused the credentials (ExpiredToken): refresh them (`aws sso login`) and run the command again\n"),
+    ("invalid-key", "GetObject", "InvalidAccessKeyId", "error: AWS refused the credentials (InvalidAccessKeyId): "
+                                                       "refresh them (`aws sso login`) and run the command again\n"),
 ]
 
 
-@pytest.mark.parametrize("calls, message", [row[1:] for row in S3_ERRORS], ids=[row[0] for row in S3_ERRORS])
-def test_s3_refusals_are_one_line_with_what_to_do(invoke, aws_env, monkeypatch, tmp_path, calls, message):
-    stubber = _stubbed(monkeypatch, calls)
-    result = invoke("pull", "--from", "s3://b-1", "--to", tmp_path / "copy", "--jobs", "1")
-    assert (result.exit_code, result.stderr, result.stdout) == (1, message, "")
-    stubber.assert_no_pending_responses()
+@pytest.mark.parametrize("operation, code, message", [row[1:] for row in S3_REFUSALS], ids=[row[0] for row in S3_REFUSALS])
+def test_s3_refusals_are_one_line_with_what_to_do(invoke, source, monkeypatch, tmp_path, operation, code, message):
+    _refusing(monkeypatch, operation, code)
+    result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path / "copy")
+    assert (result.exit_code, result.stderr, result.stdout) == (1, message.format(bucket=source.bucket), "")
     assert pulled(tmp_path) == set()
 
 
@@ -165,3 +161,52 @@ def test_missing_source_directory_is_an_error(invoke, tmp_path):
     assert (result.exit_code, result.stderr) == (1, f"error: {tmp_path / 'nowhere'} is not a directory: give the "
                                                     "directory you pulled into (`assessor.py pull --to DIR`) or s3://BUCKET\n")
     assert not (tmp_path / "copy").exists()
+
+
+def _spy_listing(store) -> list[str]:
+    """Record every prefix the store is asked to list (objects or folders)."""
+    asked: list[str] = []
+    list_objects, children = store.list, store.children
+    store.list = lambda prefix: asked.append(prefix) or list_objects(prefix)
+    store.children = lambda prefix: asked.append(prefix) or children(prefix)
+    return asked
+
+
+def test_listing_skips_by_id_markers_and_days_before_since(source, tmp_path):
+    import assessor
+
+    asked = _spy_listing(source.store)
+    assessor.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False)
+    assert not [prefix for prefix in asked if "by-id" in prefix]
+    days = sorted(prefix for prefix in asked if prefix.count("/") == 5)
+    assert days == ["submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"]
+
+
+def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(source, tmp_path):
+    import assessor
+
+    later = date(2026, 12, 31)  # every day of the source is over by then
+    first = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    assert (first.new, first.skipped) == (5, 0)
+    asked = _spy_listing(source.store)
+    second = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    assert (second.new, second.skipped) == (0, 5)
+    assert [prefix for prefix in asked if prefix.startswith("submissions/") and prefix.count("/") == 5] == []
+
+    (tmp_path / source.keys[1]).unlink()  # an assessor deleted a file to fetch it again
+    asked.clear()
+    third = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    assert (third.new, third.skipped) == (1, 4)
+    assert [p for p in asked if p.count("/") == 5] == [source.keys[1].rsplit("/", 1)[0] + "/"]
+    assert (tmp_path / source.keys[1]).read_bytes() == source.store.get(source.keys[1])
+
+
+def test_days_not_yet_over_are_always_listed(source, tmp_path):
+    import assessor
+
+    assessor.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
+    asked = _spy_listing(source.store)
+    assessor.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
+    listed_days = {p for p in asked if p.startswith("submissions/") and p.count("/") == 5}
+    # the 23rd ended more than a day before the 25th; the 25th itself is still open
+    assert listed_days == {"submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"}
