@@ -143,7 +143,7 @@ def _explain_aws(exc: BaseException, where: str) -> str:
     if code in _BAD_CREDENTIALS:
         return f"AWS refused the credentials ({code}): refresh them (`aws sso login`) and run the command again"
     if code == "NoSuchBucket":
-        return f"bucket of {where} does not exist: check the bucket name (--from/--store or ${SOURCE_ENV})"
+        return f"{where} does not exist (no such bucket): check the bucket name (--from/--store or ${SOURCE_ENV})"
     if code in ("AccessDenied", "AllAccessDisabled", "403"):
         return (f"access denied to {where}: your AWS identity needs s3:ListBucket and s3:GetObject "
                 f"(s3:PutObject to review); ask the LSP's administrator or use another AWS_PROFILE")
@@ -704,7 +704,10 @@ class _Commands(click.Group):
                 _fail(ctx, f"{exc}: update Swanilai (`git pull`) to read it")
             _fail(ctx, f"{exc}: delete that file and run `assessor.py pull` to fetch it again")
         except OSError as exc:
-            _fail(ctx, str(_disk_error(exc, Path(exc.filename or "."), ctx.invoked_subcommand or "")))
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                _fail(ctx, str(_disk_error(exc, Path(exc.filename or "."), ctx.invoked_subcommand or "")))
+            _fail(ctx, f"{exc.strerror or exc} ({exc.filename or 'no file named'}): check the path and its "
+                       f"permissions, then retry")
         except Exception as exc:  # a bug: say so in one line; ASSESSOR_DEBUG=1 shows the traceback
             if os.environ.get("ASSESSOR_DEBUG"):
                 raise
@@ -861,6 +864,7 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
     items = load_all(store, index(store, scheme).values())
     submissions, answers = export_rows(items)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
             written = write_csv(out, submissions, answers)
         else:

@@ -84,7 +84,7 @@ def parse_record(raw: bytes, where: str) -> Record:
     """Read a submission record; `where` names the file or key in errors."""
     data = _load(raw, where)
     try:
-        scheme = scheme_from_dict(_field(data, "scheme", dict, where))
+        scheme = _scheme(_field(data, "scheme", dict, where))
     except CatalogError as exc:
         raise RecordError(where, f"its scheme is of an unknown format ({exc})", unknown_version=True) from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -126,6 +126,24 @@ def parse_review(raw: bytes, where: str) -> Review:
         recommendation=recommendation,
         notes=_optional_text(data, "notes", where),
     )
+
+
+# Records of one scheme version carry the same scheme text; building the model once per version
+# (reused only when the text is exactly equal) makes reading thousands of records several times faster.
+_SCHEMES: dict[tuple[str, str], tuple[dict[str, Any], Scheme]] = {}
+_SCHEMES_MAX = 64
+
+
+def _scheme(data: dict[str, Any]) -> Scheme:
+    cache_key = (str(data.get("id")), str(data.get("version")))
+    cached = _SCHEMES.get(cache_key)
+    if cached is not None and cached[0] == data:
+        return cached[1]
+    scheme = scheme_from_dict(data)
+    if len(_SCHEMES) >= _SCHEMES_MAX:
+        _SCHEMES.clear()
+    _SCHEMES[cache_key] = (data, scheme)
+    return scheme
 
 
 def _load(raw: bytes, where: str) -> dict[str, Any]:

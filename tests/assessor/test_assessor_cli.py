@@ -80,9 +80,10 @@ def test_killed_pull_leaves_only_complete_files_and_the_next_pull_resumes(filled
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.startswith(f"pulled {RECORDS - done} new, {done} skipped (already here), 0 failed "
                                      f"from s3://{bucket}/ into {dest} in ")
+    assert "\r" not in resumed.stderr and "pulling" not in resumed.stderr  # no progress bar without a terminal
     assert len(_records(dest)) == RECORDS
     _assert_every_file_complete(dest, bodies)
-    assert [p for p in dest.rglob("*") if p.name.startswith(".")] == []
+    assert [p for p in dest.rglob("*") if p.name.startswith(".tmp")] == []
 
     again = run_assessor("pull", "--from", f"s3://{bucket}", "--to", dest, env=aws_process_env(moto_endpoint))
     assert again.stdout.startswith(f"pulled 0 new, {RECORDS} skipped (already here), 0 failed")
@@ -100,7 +101,7 @@ def test_ctrl_c_stops_the_pull_cleanly_in_one_line(filled_bucket, moto_endpoint,
     assert "Traceback" not in stderr
     assert len(_records(dest)) < RECORDS
     _assert_every_file_complete(dest, bodies)
-    assert [p for p in dest.rglob("*") if p.name.startswith(".")] == []
+    assert [p for p in dest.rglob("*") if p.name.startswith(".tmp")] == []
 
 
 def test_list_render_and_review_work_on_the_pulled_copy(filled_bucket, moto_endpoint, tmp_path):

@@ -152,8 +152,8 @@ def test_s3_refusals_are_one_line_with_what_to_do(invoke, source, monkeypatch, t
 
 def test_missing_bucket_is_named(invoke, s3, tmp_path):
     result = invoke("pull", "--from", "s3://no-such-bucket-here", "--to", tmp_path)
-    assert (result.exit_code, result.stderr) == (1, "error: bucket of s3://no-such-bucket-here/ does not exist: "
-                                                    "check the bucket name (--from/--store or $ASSESSOR_SOURCE)\n")
+    assert (result.exit_code, result.stderr) == (1, "error: s3://no-such-bucket-here/ does not exist (no such "
+                                                    "bucket): check the bucket name (--from/--store or $ASSESSOR_SOURCE)\n")
 
 
 def test_missing_source_directory_is_an_error(invoke, tmp_path):

@@ -94,3 +94,11 @@ def test_review_reads_back():
 ], ids=["real-png", "not-png-bytes", "svg", "attribute-injection", "too-large", "javascript-url"])
 def test_signature_is_embedded_only_when_it_really_is_a_small_png(data_url, accepted):
     assert (png_bytes(data_url, 200 * 1024) is not None) is accepted
+
+
+def test_each_record_keeps_its_own_scheme_text_even_under_the_same_version(seed):
+    first = parse_record(record_body(make_record(seed)), WHERE)
+    altered = make_record(seed)
+    altered["scheme"]["units"][0]["title"] = "Judul unit yang berbeda"  # same id and version, other text
+    assert parse_record(record_body(altered), WHERE).scheme.units[0].title == "Judul unit yang berbeda"
+    assert parse_record(record_body(make_record(seed)), WHERE).scheme == first.scheme == seed
