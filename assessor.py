@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:
 
 from handler import fields  # noqa: E402
 from handler.record import (  # noqa: E402
-    Record, RecordError, Review, parse_record, parse_review, png_bytes, review_body,
+    Answer, Record, RecordError, Review, parse_record, parse_review, png_bytes, review_body,
 )
 from handler.store import (  # noqa: E402
     RECORD_KEY, REVIEW_KEY, REVIEWS, SUBMISSIONS, AlreadyExists, LocalStore, S3Store, Store,
@@ -517,14 +517,8 @@ def render_html(item: Reviewed, env=None) -> str:
         signature_png = record.signature.data_url
     return env.get_template(RENDER_TEMPLATE).render(
         record=record, scheme=record.scheme, review=item.review, review_count=item.review_count,
-        signature_png=signature_png, blank=_blank_answer(),
+        signature_png=signature_png, blank=Answer(verdict="", evidence=""),
     )
-
-
-def _blank_answer():
-    from handler.record import Answer
-
-    return Answer(verdict="", evidence="")
 
 
 class PdfWriter:
@@ -702,7 +696,8 @@ class _Commands(click.Group):
         except RecordError as exc:
             if exc.unknown_version:
                 _fail(ctx, f"{exc}: update Swanilai (`git pull`) to read it")
-            _fail(ctx, f"{exc}: delete that file and run `assessor.py pull` to fetch it again")
+            _fail(ctx, f"{exc}: if it is in your pulled copy, delete it and run `assessor.py pull` to fetch it "
+                       f"again; if it is in the source, tell the LSP's administrator")
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 _fail(ctx, str(_disk_error(exc, Path(exc.filename or "."), ctx.invoked_subcommand or "")))
@@ -900,7 +895,12 @@ def review(submission_id: str, recommend: str, assessor_name: str, registration:
     store = open_source(source)
     local = open_source(directory, must_exist=False)
     submission = _find_for_review(store, local, submission_id)
-    load_record(store, submission.key)  # refuse to review what cannot be read
+    try:
+        load_record(store, submission.key)  # refuse to review what cannot be read
+    except RecordError as exc:
+        if exc.unknown_version:
+            raise
+        raise AssessorError(f"{exc}: it cannot be reviewed until it can be read; tell the LSP's administrator") from None
     key, written = write_review(store, submission, recommendation=RECOMMEND_CHOICES[recommend],
                                 assessor=assessor_name, registration=registration, notes=notes)
     click.echo(f"review stored: {_where(store, key)}")

@@ -36,7 +36,8 @@ def newer_scheme(record) -> bytes:
     return json.dumps({**record, "scheme": {**record["scheme"], "format": 2}}).encode()
 
 
-CORRUPT = ("is not valid JSON (truncated or corrupt): delete that file and run `assessor.py pull` to fetch it again")
+CORRUPT = ("is not valid JSON (truncated or corrupt): if it is in your pulled copy, delete it and run "
+           "`assessor.py pull` to fetch it again; if it is in the source, tell the LSP's administrator")
 NEWER = ("has record_version 2, which this version of Swanilai does not know (it reads 1): "
          "update Swanilai (`git pull`) to read it")
 NEWER_SCHEME = ("its scheme is of an unknown format (compiled scheme format 2 is not 1): update Swanilai "
@@ -128,3 +129,16 @@ def test_list_of_an_empty_copy_says_to_pull(invoke, tmp_path):
     result = invoke("list", tmp_path)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0, "", f"no submissions in {tmp_path}: run `assessor.py pull` first\n")
+
+
+@pytest.mark.browser
+def test_pdf_without_chromium_says_how_to_get_it_and_writes_nothing(invoke, copy, monkeypatch):
+    missing = copy.root / "no-chromium-here"
+    monkeypatch.setenv("ASSESSOR_CHROMIUM", str(missing))
+    before = snapshot(copy.root)
+    result = invoke("render", "--all", "--pdf", "--dir", copy.root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: a PDF needs Chromium, and {missing} did not start: install it (Debian: "
+                             "apt-get install chromium; elsewhere: `.venv/bin/python -m playwright install chromium`) "
+                             "or set ASSESSOR_CHROMIUM to its path; or render without --pdf\n")
+    assert snapshot(copy.root) == before

@@ -83,3 +83,15 @@ def test_reviewing_a_record_that_cannot_be_read_is_refused(invoke, tmp_path, see
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {source.root}/{key}: has record_version 7")
     assert list(source.list("reviews/")) == []
+
+
+def test_reviewing_a_damaged_record_is_refused_without_touching_it(invoke, tmp_path, seed):
+    source = LocalStore(tmp_path / "source")
+    record = make_record(seed)
+    key = record_key(record)
+    source.create(key, b'{"record_version": 1, "submission_id": ')
+    result = invoke(*review_args(record["submission_id"], source.root, tmp_path / "copy"))
+    assert (result.exit_code, result.stderr) == (1, f"error: {source.root}/{key}: is not valid JSON (truncated or "
+                                                    "corrupt): it cannot be reviewed until it can be read; tell the "
+                                                    "LSP's administrator\n")
+    assert list(source.list("reviews/")) == [] and source.get(key) == b'{"record_version": 1, "submission_id": '
