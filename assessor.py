@@ -765,7 +765,6 @@ def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | 
                             f"run the same pull again to fetch them")
 
 
-
 @cli.command("list", epilog="\b\nExample:\n  assessor.py list ~/swanilai --scheme konsultasi-manajemen-pemasaran")
 @click.argument("directory", required=False, envvar=DIR_ENV, default=DEFAULT_DIR, metavar="[DIR]")
 @_scheme_option

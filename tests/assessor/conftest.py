@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -14,10 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from assessor_records import RECEIVED, make_record, store_record, store_review  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-ASSESSOR = ROOT / "assessor.py"
-EVIL_EVIDENCE = '<script>alert("x")</script></td><td>=HYPERLINK("http://evil.example","klik")'
+from assessor_support import EVIL_EVIDENCE  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -82,22 +77,6 @@ def moto_endpoint() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-def aws_process_env(endpoint: str, *, credentials: bool = True) -> dict[str, str]:
-    """The environment of an assessor's shell pointed at the moto server: nothing from the real ~/.aws."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ASSESSOR_"))}
-    env.update(AWS_ENDPOINT_URL_S3=endpoint, AWS_DEFAULT_REGION="ap-southeast-3", AWS_EC2_METADATA_DISABLED="true",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    if credentials:
-        env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-    return env
-
-
-def run_assessor(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run `python assessor.py ARGS` exactly as an assessor would."""
-    return subprocess.run([sys.executable, str(ASSESSOR), *map(str, args)], env=env, capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from assessor_records import make_record, record_body, record_key
-from conftest import ASSESSOR, ROOT, aws_process_env, run_assessor
+from assessor_support import ASSESSOR, ROOT, aws_process_env, run_assessor
 
 COMMANDS = ("pull", "list", "render", "export", "review")
 RECORDS = 240

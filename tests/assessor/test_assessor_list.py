@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ASSESSOR, ROOT
+from assessor_support import ASSESSOR, ROOT
 
 
 def test_list_shows_one_row_per_submission_with_counts_and_the_latest_review(invoke, copy):

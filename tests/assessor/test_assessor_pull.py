@@ -210,3 +210,30 @@ def test_days_not_yet_over_are_always_listed(source, tmp_path):
     listed_days = {p for p in asked if p.startswith("submissions/") and p.count("/") == 5}
     # the 23rd ended more than a day before the 25th; the 25th itself is still open
     assert listed_days == {"submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"}
+
+
+def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(invoke, source, monkeypatch, tmp_path):
+    import assessor
+
+    make_client = assessor._s3_client
+    flaky = source.keys[1]
+
+    def slow_down(params, **kwargs):
+        if params["url_path"].endswith(flaky.rsplit("/", 1)[1]):
+            return SimpleNamespace(status_code=503), {"Error": {"Code": "SlowDown", "Message": "x"}, "ResponseMetadata": {}}
+        return None
+
+    def client(jobs=10):
+        made = make_client(jobs)
+        made.meta.events.register("before-call.s3.GetObject", slow_down)
+        return made
+
+    monkeypatch.setattr(assessor, "_s3_client", client)
+    result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)
+    assert result.exit_code == 1
+    assert summary(result) == (4, 0, 1)
+    assert result.stderr == (f"error: 1 download(s) failed (first: {flaky}: S3 SlowDown): run the same pull "
+                             "again to fetch them\n")
+    assert not (tmp_path / flaky).exists()
+    monkeypatch.setattr(assessor, "_s3_client", make_client)
+    assert summary(invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)) == (1, 4, 0)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from assessor_records import make_record, record_body, store_record
-from conftest import EVIL_EVIDENCE
+from assessor_support import EVIL_EVIDENCE
 
 from handler.scheme import plain_text
 
@@ -193,3 +193,11 @@ def test_pdf_is_a4_and_holds_the_scheme_number_the_name_and_every_criterion(invo
                if f"{c.number} {plain_text(c.text)}" not in text]
     assert missing == []
     assert len([c for e in seed.elements for c in e.criteria]) == 151
+
+
+def test_the_schemes_kind_is_shown_by_striking_the_other_two(invoke, copy, seed):
+    record = make_record(seed, name="Jenis Okupasi")
+    record["scheme"]["kind"] = "Okupasi"
+    store_record(copy.store, record)
+    page = rendered_for(invoke, copy, record)
+    assert '<span class="kinds">(<s>KKNI</s>/Okupasi/<s>Klaster</s>)</span>' in page
