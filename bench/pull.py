@@ -72,14 +72,20 @@ def main() -> int:
         second_pull = timed("assessor.py pull (nothing new)", pull, env)
         second_sync = timed("aws s3 sync (nothing new)", sync, env)
         check_same(work / "pull", work / "sync", args.n)
+        # The same without the record of finished days (a copy made by an older pull, or its file
+        # removed): every day folder is listed again.
+        (work / "pull" / ".swanilai-pull.json").unlink()
+        relisted = timed("assessor.py pull (nothing new, listing every day)", pull, env)
 
         print()
         print(f"{'':34}{'seconds':>9}{'objects/s':>11}")
         for label, seconds in (("assessor.py pull", first_pull), ("aws s3 sync", first_sync),
-                               ("assessor.py pull, nothing new", second_pull), ("aws s3 sync, nothing new", second_sync)):
+                               ("assessor.py pull, nothing new", second_pull), ("aws s3 sync, nothing new", second_sync),
+                               ("  same, listing every day", relisted)):
             print(f"{label:34}{seconds:9.2f}{args.n / seconds:11.0f}")
         print(f"pull / sync                       {first_pull / first_sync:9.2f}x   (target <= 1.0x)")
-        print(f"second pull / first pull          {second_pull / first_pull:9.3f}x   (target <= 0.1x)")
+        print(f"second pull / first pull          {second_pull / first_pull:9.3f}x   (target <= 0.1x; "
+              f"{relisted / first_pull:.3f}x listing every day)")
 
         if args.render:
             render_sample(work, args.render, env)
