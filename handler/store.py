@@ -244,18 +244,13 @@ class S3Store:
         except Exception as exc:  # no credentials, connection errors, timeouts: as get and create do
             raise _unavailable(exc) from exc
 
-
     def children(self, prefix: str) -> list[str]:
-        from botocore.exceptions import ClientError
-
         found = []
         try:
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/"):
                 found.extend(item["Prefix"][len(self.prefix):] for item in page.get("CommonPrefixes", ()))
-        except ClientError as exc:
-            raise _unavailable(exc) from exc
-        except Exception as exc:
+        except Exception as exc:  # S3 errors, no credentials, connection errors: as list does
             raise _unavailable(exc) from exc
         return sorted(found)
 
