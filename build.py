@@ -106,7 +106,7 @@ def build(api_url: str = DEFAULT_API_URL, site_dir: Path = SITE_DIR, scheme_dir:
     """Check, compile the catalog, and build the static site with mkdocs-material."""
     result = check(scheme_dir, quiet=True)
     if result.errors:
-        raise BuildError(f"{len(result.errors)} error(s) in schemes/; fix them and build again")
+        raise BuildError(f"{len(result.errors)} error(s) in {_display(scheme_dir)}; fix them and build again")
     write_catalog(result.schemes, catalog_dir)
     _mkdocs_build(api_url, site_dir, catalog_dir)
     print(f"built {len(result.schemes)} scheme page(s) into {_display(site_dir)}/", file=sys.stderr)
