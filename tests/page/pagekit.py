@@ -113,8 +113,8 @@ def run_axe(page) -> list[dict[str, Any]]:
     """Run axe-core in the page; return the violations of impact serious or critical."""
     if not AXE_JS.exists():
         raise AssertionError(
-            f"{AXE_JS} is missing: install axe-core with "
-            "`npm install --prefix .venv axe-core@4.14.1 --no-save --no-package-lock` (tests/run does this)"
+            f"{AXE_JS} is missing: `bash tests/run` installs axe-core (pinned there) with "
+            "`npm install --prefix .venv axe-core@<version> --no-save --no-package-lock`"
         )
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => (await axe.run(document, { resultTypes: ['violations'] })).violations")

@@ -13,6 +13,15 @@ from pagekit import DRAFT_KEY, NAME, SEED_PATH, draft, draw_signature, fill_vali
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture(autouse=True)
+def no_script_errors(phone):
+    """Fail the test on any uncaught error in the page's scripts."""
+    errors: list[str] = []
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield
+    assert errors == []
+
 _STRUCTURE_JS = """
 () => [...document.querySelectorAll(".apl02-unit")].map((unit) => ({
   code: unit.querySelector(".apl02-unit-head div:nth-child(1) dd").textContent.trim(),

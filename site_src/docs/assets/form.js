@@ -394,8 +394,9 @@
     // After a change, drop or update the messages of fields that are shown as wrong; add none.
     function recheck(control) {
       if (shown.size === 0) return;
-      const el = control.closest && control.closest(".apl02-element");
-      const found = new Map(el ? checkElement(byKey.get(el.dataset.key)) : checkCandidate());
+      const node = control.closest && control.closest(".apl02-element");
+      const el = node && byKey.get(node.dataset.key);
+      const found = new Map(el ? checkElement(el) : checkCandidate());
       const related = el ? [el.radios[0].name, el.evidence.name] : [name.name, email.name, phone.name, declaration.name, SIGNATURE];
       let touched = false;
       for (const field of related) {
