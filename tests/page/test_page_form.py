@@ -15,12 +15,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def no_script_errors(phone):
-    """Fail the test on any uncaught error in the page's scripts."""
+def no_script_errors_nor_outside_requests(phone):
+    """Fail the test on any uncaught error in the page's scripts or any request leaving 127.0.0.1."""
     errors: list[str] = []
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
     yield
     assert errors == []
+    assert phone.outside_requests == []
 
 _STRUCTURE_JS = """
 () => [...document.querySelectorAll(".apl02-unit")].map((unit) => ({
@@ -75,7 +76,17 @@ def test_field_names_in_the_page_are_exactly_the_handlers(phone, static_url, see
     assert phone.locator("#el-1-evidence").get_attribute("maxlength") == str(fields.EVIDENCE_MAX)
 
 
-def test_a_first_visit_makes_a_uuid4_submission_id_and_keeps_it(phone, static_url):
+@pytest.mark.parametrize(
+    "setup_js",
+    [
+        pytest.param("", id="crypto.randomUUID"),
+        # Browsers without randomUUID (or pages outside a secure context) fall back to getRandomValues.
+        pytest.param("delete Crypto.prototype.randomUUID", id="getRandomValues-fallback"),
+    ],
+)
+def test_a_first_visit_makes_a_uuid4_submission_id_and_keeps_it(phone, static_url, setup_js):
+    if setup_js:
+        phone.add_init_script(setup_js)
     open_seed(phone, static_url)
     first = draft(phone)["submission_id"]
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", first)

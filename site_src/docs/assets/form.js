@@ -620,7 +620,7 @@
       document.documentElement.classList.add("apl02-has-receipt");
       if (focus) {
         $("#receipt-title").focus({ preventScroll: true });
-        receiptBox.scrollIntoView({ block: "start" });
+        window.scrollTo(0, 0);
       }
     }
 
