@@ -271,3 +271,18 @@ def test_the_page_fits_a_360_px_phone_without_sideways_scrolling(phone, static_u
         ".map((n) => n.getBoundingClientRect().height)"
     )
     assert min(sizes) >= 44
+
+
+def test_a_second_tab_follows_the_first_instead_of_overwriting_it(phone, static_url):
+    open_seed(phone, static_url)
+    other = phone.context.new_page()
+    open_seed(other, static_url)
+    phone.locator("#el-1").get_by_label("K Kompeten", exact=True).check()
+    phone.fill("#el-1-evidence", "Laporan 2025")
+    expect(other.locator("#el-1-evidence")).to_have_value("Laporan 2025")
+    expect(other.locator("#el-1").get_by_label("K Kompeten", exact=True)).to_be_checked()
+    expect(other.locator("#progress-text")).to_contain_text("1 dari")
+    other.fill("#candidate-name", NAME)  # and typing in the second tab keeps the first tab's answer
+    assert [answer["evidence"] for answer in draft(other)["answers"].values()] == ["Laporan 2025"]
+    expect(phone.locator("#candidate-name")).to_have_value(NAME)
+    other.close()

@@ -253,3 +253,12 @@ def test_print_shows_the_receipt_alone(page):
     expect(page.locator("#receipt-print")).to_be_hidden()
     expect(page.locator("#receipt-id")).to_be_visible()
 
+
+
+def test_the_print_button_prints(page):
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
+    page.reload()  # the init script applies from the next load on
+    fake_api(page, (201, RECEIPT))
+    page.click("#submit")
+    page.click("#receipt-print")
+    assert page.evaluate("window.printed") == 1

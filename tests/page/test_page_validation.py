@@ -6,16 +6,18 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PHONE
-from pagekit import API_GLOB, RECEIPT, SEED_PATH, draw_signature, fill_valid, open_seed
+from pagekit import API_GLOB, RECEIPT, ROOT, SEED_PATH, draw_signature, fill_valid, open_seed
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def form_page(browser, static_url):
+def form_page(request, browser, static_url):
     """One phone page for the whole module; each test starts from a valid, fully filled form."""
-    context = browser.new_context(**PHONE)
+    # The shared phone settings, from the conftest module pytest registered (importing "conftest"
+    # by name could pick another directory's conftest.py).
+    shared = request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
+    context = browser.new_context(**shared.PHONE)
     outside: list[str] = []
 
     def guard(route) -> None:

@@ -168,14 +168,19 @@
       };
     }
 
+    function showSaved(when) {
+      const status = $("#save-status");
+      const time = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", timeStyle: "short" }).format(when);
+      status.textContent = `Tersimpan otomatis ${time}`;
+      status.classList.remove("is-error");
+    }
+
     function save() {
       draft = collect();
       const ok = store.write(keys.draft, draft);
       const status = $("#save-status");
       if (ok) {
-        const time = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", timeStyle: "short" }).format(new Date());
-        status.textContent = `Tersimpan otomatis ${time}`;
-        status.classList.remove("is-error");
+        showSaved(new Date());
       } else {
         status.textContent = "Jawaban tidak dapat disimpan di perangkat ini (penyimpanan peramban penuh atau dinonaktifkan). Jangan tutup halaman ini sebelum mengirim.";
         status.classList.add("is-error");
@@ -215,6 +220,8 @@
       typed.value = signature.typed || "";
       pad.load(signature.drawn || "");
       draft = { ...freshDraft(), ...saved, set_aside: setAside };
+      const when = new Date(saved.saved_at);
+      showSaved(Number.isNaN(when.getTime()) ? new Date() : when);
       progress();
       return { restored, putAside };
     }
