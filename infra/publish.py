@@ -53,7 +53,7 @@ CATALOG_DIR = HANDLER_DIR / "catalog"
 SITE_DIR = ROOT / "site"
 SAM_VENV = ROOT / ".venv" / "tools" / "sam"
 RUNTIME_PYTHON = "python3.13"  # the template's Runtime: `sam build` needs the same interpreter
-# Each allowed inline script costs ~54 characters of a CSP that CloudFront caps at 1,783.
+# Each allowed inline script costs ~54 characters of a CSP that CloudFront caps (CSP_MAX_LENGTH).
 MAX_INLINE_SCRIPTS = 24
 # Script types a browser executes; others (application/json, ld+json) are data the CSP ignores.
 _EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -149,6 +149,95 @@ def csp_parameters(scan: SiteScan, api_url: str) -> dict[str, str]:
     return {"ApiOrigin": api_origin(api_url), "InlineScriptHashes": ",".join(scan.inline_script_hashes)}
 
 
+# The CSP the template composes from those parameters, evaluated here so that packaging can check
+# it against CloudFront's quota and tests can serve the very header CloudFront will send.
+CSP_MAX_LENGTH = 1783
+
+
+def load_template(path: Path = TEMPLATE) -> dict:
+    """Load a CloudFormation YAML template, short-form tags (!Sub) turned into their long form."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict:
+        if isinstance(node, yaml.ScalarNode):
+            value: object = loader.construct_scalar(node)
+            if suffix == "GetAtt":
+                value = str(value).split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}": value}
+
+    Loader.add_multi_constructor("!", intrinsic)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def evaluate(node: object, template: dict, parameters: dict[str, str]) -> object:
+    """Evaluate the intrinsic functions the site's headers use (Ref to parameters, Join, Split, Sub, If)."""
+    values = {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+    values.update(parameters)
+    return _evaluate(node, template, values)
+
+
+def _evaluate(node: object, template: dict, values: dict[str, str]) -> object:
+    if isinstance(node, (str, int, float, bool)):
+        return node
+    if isinstance(node, list):
+        return [_evaluate(item, template, values) for item in node]
+    if isinstance(node, dict) and not (len(node) == 1 and next(iter(node)) in ("Ref", "Condition")
+                                       or any(key.startswith("Fn::") for key in node)):
+        return {key: _evaluate(value, template, values) for key, value in node.items()}
+    if isinstance(node, dict) and len(node) == 1:
+        function, argument = next(iter(node.items()))
+        if function == "Ref" and argument in values:
+            return values[argument]
+        if function == "Fn::Join":
+            separator, items = argument
+            return separator.join(str(item) for item in _evaluate(items, template, values))
+        if function == "Fn::Split":
+            separator, text = argument
+            return str(_evaluate(text, template, values)).split(separator)
+        if function == "Fn::Sub":
+            text, names = (argument, {}) if isinstance(argument, str) else argument
+            local = {**values, **{name: str(_evaluate(value, template, values)) for name, value in names.items()}}
+            return re.sub(r"\$\{([A-Za-z0-9:._]+)\}", lambda match: local[match.group(1)], text)
+        if function == "Fn::If":
+            condition, when_true, when_false = argument
+            chosen = when_true if _condition(condition, template, values) else when_false
+            return _evaluate(chosen, template, values)
+    raise ValueError(f"cannot evaluate {node!r} without AWS")
+
+
+def _condition(name: str, template: dict, values: dict[str, str]) -> bool:
+    def truth(node: object) -> bool:
+        function, argument = next(iter(node.items()))  # type: ignore[union-attr]
+        if function == "Fn::Not":
+            return not truth(argument[0])
+        if function == "Fn::Equals":
+            left, right = (_evaluate(side, template, values) for side in argument)
+            return left == right
+        if function == "Condition":
+            return _condition(argument, template, values)
+        raise ValueError(f"cannot evaluate condition {node!r}")
+
+    return truth(template["Conditions"][name])
+
+
+def security_headers(parameters: dict[str, str], template: dict | None = None) -> dict:
+    """The site's SecurityHeadersConfig, evaluated for these parameters."""
+    template = template or load_template()
+    config = template["Resources"]["SiteSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    return evaluate(config["SecurityHeadersConfig"], template, parameters)  # type: ignore[return-value]
+
+
+def site_csp(parameters: dict[str, str], template: dict | None = None) -> str:
+    return security_headers(parameters, template)["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+
+
 # -- the function: handler/ with the catalog the site was built from
 
 
@@ -172,14 +261,18 @@ def check_same_schemes(catalog_dir: Path, site_dir: Path) -> None:
         )
 
 
-def stage_function(dest: Path = FUNCTION_STAGE, handler_dir: Path = HANDLER_DIR) -> Path:
-    """Lay out what `sam build` packs: handler/ (catalog inside) at the root, and its requirements."""
+def stage_function(catalog_dir: Path, dest: Path = FUNCTION_STAGE, handler_dir: Path = HANDLER_DIR) -> Path:
+    """Lay out what `sam build` packs: handler/ with this catalog inside, and its requirements at the root."""
     if not (handler_dir / "app.py").is_file():
         raise PublishError(f"{_display(handler_dir)}/app.py is missing: the function has no entry point (handler.app.lambda_handler)")
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    shutil.copytree(handler_dir, dest / "handler", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "requirements.txt"))
+    shutil.copytree(handler_dir, dest / "handler",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "requirements.txt", "catalog"))
+    (dest / "handler" / "catalog").mkdir()
+    for entry in sorted(catalog_dir.glob("*.json")):
+        shutil.copy2(entry, dest / "handler" / "catalog" / entry.name)
     # At the root, so `sam build` installs the pinned boto3 next to the package.
     shutil.copy2(handler_dir / "requirements.txt", dest / "requirements.txt")
     return dest
@@ -253,7 +346,12 @@ def package(api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_B
         raise PublishError("the built site would break under its Content-Security-Policy:\n  " + "\n  ".join(scan.problems))
     check_same_schemes(CATALOG_DIR, site_dir)
     parameters = csp_parameters(scan, api_url)
-    stage_function()
+    csp = site_csp(parameters)
+    if len(csp) > CSP_MAX_LENGTH:
+        raise PublishError(f"the site's Content-Security-Policy would be {len(csp)} characters, over CloudFront's "
+                           f"{CSP_MAX_LENGTH}; move inline scripts into files under site_src/docs/assets/")
+    print(f"Content-Security-Policy: {csp}", file=sys.stderr)
+    stage_function(CATALOG_DIR)
     parameters_file = write_parameters(parameters)
     check_runtime_python()
     _run([sam_executable(), "build", "--template-file", str(TEMPLATE), "--build-dir", str(sam_build_dir)], "sam build")
