@@ -208,6 +208,8 @@ def test_submissions_bucket_is_private_versioned_encrypted_and_retained(template
     bucket = resource(template, "SubmissionsBucket")
     properties = bucket["Properties"]
     assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    policy = resource(template, "SubmissionsBucketPolicy")
+    assert (policy["DeletionPolicy"], policy["UpdateReplacePolicy"]) == ("Retain", "Retain")
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
