@@ -458,7 +458,7 @@ def deploy(stack_name: str, region: str, overrides: list[str], s3_bucket: str | 
     outputs = stack_outputs(cloudformation, stack_name) or {}
     result = sync_site(boto3.client("s3", region_name=region), outputs["SiteBucketName"], SITE_DIR)
     print(f"site: {len(result.uploaded)} file(s) uploaded, {len(result.deleted)} deleted, {result.unchanged} unchanged", file=sys.stderr)
-    invalidation = invalidate(boto3.client("cloudfront"), outputs["DistributionId"])
+    invalidation = invalidate(boto3.client("cloudfront", region_name=region), outputs["DistributionId"])
     print(f"CloudFront invalidation {invalidation} started (pages refresh within a few minutes)", file=sys.stderr)
     print(f"site: {outputs['SiteUrl']}\napi:  {outputs['ApiUrl']}")
     return outputs
