@@ -264,3 +264,39 @@ def test_validation_needs_no_event(seed):
     submission = validate_submission(full_payload(seed), seed)
     assert submission.scheme_version == seed.version
     assert [key for key, _ in submission.answers] == list(seed.element_keys())
+
+
+REFUSED = [
+    # id, mutation, status, error code, message
+    ("honeypot_filled", setting("website", "http://spam.example"), 400, "rejected",
+     "Pengiriman ini tidak dapat kami terima. Jika Anda mengisi formulir ini sendiri, muat ulang halaman lalu kirim "
+     "kembali, atau hubungi LSP."),
+    ("honeypot_whitespace", setting("website", " "), 400, "rejected", None),
+    ("honeypot_not_a_string", setting("website", False), 400, "rejected", None),
+    ("honeypot_filled_on_an_otherwise_invalid_form", both(setting("website", "x"), removing("candidate")), 400,
+     "rejected", None),
+    ("unknown_scheme", setting("scheme.id", "skema-yang-tidak-ada"), 404, "unknown_scheme",
+     "Skema sertifikasi ini tidak kami temukan. Buka daftar skema di halaman utama situs LSP dan pilih skema Anda "
+     "kembali."),
+    ("scheme_id_with_a_path", setting("scheme.id", "../../etc/passwd"), 404, "unknown_scheme", None),
+    ("scheme_id_upper_case", setting("scheme.id", "KONSULTASI-MANAJEMEN-PEMASARAN"), 404, "unknown_scheme", None),
+    ("outdated_version", setting("scheme.version", "000000000000"), 409, "scheme_outdated",
+     "Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: jawaban Anda tetap tersimpan di peramban "
+     "ini. Periksa kembali isian Anda, lalu kirim."),
+    ("outdated_version_with_invalid_fields", both(setting("scheme.version", "000000000000"), removing("candidate")),
+     409, "scheme_outdated", None),
+    ("outdated_version_answering_elements_of_that_version",
+     both(setting("scheme.version", "000000000000"), setting("answers[X/1]", {"verdict": "K", "evidence": "x"})),
+     409, "scheme_outdated", None),
+]
+
+
+@pytest.mark.parametrize("mutate, status, code, message",
+                         [pytest.param(m, s, c, t, id=i) for i, m, s, c, t in REFUSED])
+def test_refused_submission_stores_nothing(api, payload, mutate, status, code, message):
+    mutate(payload)
+    result = api.post(payload)
+    assert (result.status, result.json["error"], result.json["fields"]) == (status, code, {})
+    if message is not None:
+        assert result.json["message"] == message
+    assert api.keys() == []
