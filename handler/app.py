@@ -15,15 +15,33 @@ from typing import Any
 
 from handler.catalog import CatalogEntry, load_scheme
 from handler.config import Config, config_from_environment, write_log_line
-from handler.errors import (ApiError, InternalError, InvalidSubmission, Rejected, SchemeOutdated,
-                            StorageUnavailable, UnknownScheme)
+from handler.errors import (
+    ApiError,
+    InternalError,
+    InvalidSubmission,
+    Rejected,
+    SchemeOutdated,
+    StorageUnavailable,
+    UnknownScheme,
+)
 from handler.filing import Filed, file_submission
 from handler.log import RequestLog, exception_line, log_safely
 from handler.request import headers_of, method_of, parse_request
-from handler.response import cors_headers, error_response, preflight_response, receipt_response
+from handler.response import (
+    cors_headers,
+    error_response,
+    preflight_response,
+    receipt_response,
+)
 from handler.store import StoreUnavailable
-from handler.submission import (Submission, SubmissionProblems, honeypot_filled, logged_scheme_id,
-                                scheme_reference, validate_submission)
+from handler.submission import (
+    Submission,
+    SubmissionProblems,
+    honeypot_filled,
+    logged_scheme_id,
+    scheme_reference,
+    validate_submission,
+)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._=-]{1,128}$")
 _config: Config | None = None

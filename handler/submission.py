@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from handler import fields as f
 from handler.scheme import Scheme, canonical_json, is_scheme_id, plain_text
@@ -35,6 +35,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^[0-9+\-() ]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNKNOWN_FIELD = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
 # Longest base64 text that can decode to at most the signature limit.
 _PNG_BASE64_MAX = (f.SIGNATURE_PNG_MAX_BYTES + 2) // 3 * 4
 
@@ -51,7 +52,9 @@ class Signature:
     value: str  # the PNG data URL, or the typed name
 
     def to_dict(self) -> dict[str, str]:
-        return {"kind": "drawn", "data_url": self.value} if self.kind == "drawn" else {"kind": "typed", "text": self.value}
+        if self.kind == "drawn":
+            return {"kind": "drawn", "data_url": self.value}
+        return {"kind": "typed", "text": self.value}
 
 
 @dataclass(frozen=True)
@@ -165,13 +168,9 @@ def _check_answers(value: Any, scheme: Scheme | None, problems: dict[str, str]) 
     if not isinstance(value, dict):
         problems[f.ANSWERS] = "Jawaban tidak terbaca. Muat ulang halaman, lalu kirim kembali."
         return ()
-    if scheme is None:
-        keys = tuple(value)
-        name_of: Callable[[str], str] = lambda key: f"Elemen {key}"
-    else:
-        keys = scheme.element_keys()
-        names = _element_names(scheme)
-        name_of = names.__getitem__
+    keys = tuple(value) if scheme is None else scheme.element_keys()
+    names = _element_names(scheme) if scheme is not None else {key: f"Elemen {key}" for key in keys}
+    name_of = names.__getitem__
     answers = []
     for key in keys:
         answer = _check_answer(key, value.get(key), name_of(key), problems)
@@ -219,7 +218,7 @@ def _check_answer(key: str, value: Any, name: str, problems: dict[str, str]) -> 
                                         "sertifikat, atau laporan kerja beserta tahunnya.")
     extra = [k for k in value if k not in ANSWER_KEYS]
     for k in extra[:UNKNOWN_KEYS_REPORTED]:
-        problems[f"{f.ANSWERS}[{key}].{_shown(k)}"] = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
+        problems[f"{f.ANSWERS}[{key}].{_shown(k)}"] = _UNKNOWN_FIELD
     if duplicate_keys(value):
         problems[verdict_field] = f"{name}: jawaban terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."
     if verdict_field in problems or evidence is None or evidence_field in problems or extra:
@@ -238,7 +237,7 @@ def _check_candidate(value: Any, problems: dict[str, str]) -> tuple[str | None, 
         problems[f.CANDIDATE] = "Data asesi tidak terbaca. Muat ulang halaman, lalu kirim kembali."
         return None, None, None
     for key in [k for k in value if k not in CANDIDATE_KEYS][:UNKNOWN_KEYS_REPORTED]:
-        problems[f"{f.CANDIDATE}.{_shown(key)}"] = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
+        problems[f"{f.CANDIDATE}.{_shown(key)}"] = _UNKNOWN_FIELD
     for key in duplicate_keys(value):
         if key in CANDIDATE_KEYS:
             problems[f"{f.CANDIDATE}.{key}"] = f"{f.LABELS[f'{f.CANDIDATE}.{key}']} terkirim lebih dari sekali."
@@ -321,7 +320,7 @@ def _check_drawn_signature(value: str, label: str, problems: dict[str, str]) -> 
 def _check_unknown_keys(payload: dict[str, Any], problems: dict[str, str]) -> None:
     unknown = [key for key in payload if key not in TOP_LEVEL_KEYS]
     for key in unknown[:UNKNOWN_KEYS_REPORTED]:
-        problems[_shown(key)] = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
+        problems[_shown(key)] = _UNKNOWN_FIELD
     for key in duplicate_keys(payload):
         if key in TOP_LEVEL_KEYS:
             problems[key] = "Kolom ini terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."

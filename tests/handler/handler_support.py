@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import random
+import socket
 import struct
+import subprocess
+import sys
+import threading
+import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -157,3 +163,50 @@ def _pointer_of(spec: dict[str, Any], header: dict[str, Any], base: str, name: s
         if node is header:
             return _pointer("components", "headers", candidate, "schema")
     return base + _pointer("headers", name, "schema")[1:]
+
+
+# -- `build.py serve` in a subprocess
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Served:
+    """`build.py serve` running in a subprocess, ready when it has printed its address."""
+
+    def __init__(self, port: int, store: Path, site_dir: Path, env: dict | None = None) -> None:
+        self.port = port
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--store", str(store),
+             "--site-dir", str(site_dir)],
+            cwd=str(ROOT), env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise AssertionError("build.py serve exited:\n" + "".join(self.output))
+            self.output.append(line)
+            if line.startswith("Press Ctrl-C to stop."):
+                threading.Thread(target=self._drain, daemon=True).start()
+                return
+        self.stop()
+        raise AssertionError("build.py serve did not start in time:\n" + "".join(self.output))
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
