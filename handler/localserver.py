@@ -50,6 +50,8 @@ class LocalServer(ThreadingHTTPServer):
     # Ctrl-C waits for requests in flight: a candidate's submission is never cut off half-way.
     daemon_threads = False
     block_on_close = True
+    # socketserver's default backlog of 5 refuses connections when many arrive at once.
+    request_queue_size = 128
 
     def __init__(self, port: int, store: Store) -> None:
         super().__init__((HOST, port), SiteAndApiHandler)
