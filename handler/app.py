@@ -26,7 +26,7 @@ from handler.errors import (
 )
 from handler.filing import Filed, file_submission
 from handler.log import RequestLog, exception_line, log_safely
-from handler.request import headers_of, method_of, parse_request
+from handler.request import headers_of, method_of, parse_request, request_context
 from handler.response import (
     cors_headers,
     error_response,
@@ -67,7 +67,7 @@ def current_config() -> Config:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Take one candidate's submission and answer with a receipt or an error, never a traceback."""
     started = time.perf_counter()
-    trace = RequestLog(request_id_of(event, context), method_of(event) if isinstance(event, dict) else "")
+    trace = RequestLog(request_id_of(event, context), method_of(event))
     log, cors = write_log_line, {"vary": "Origin"}
     try:
         config = current_config()
@@ -135,11 +135,7 @@ def store(config: Config, submission: Submission, entry: CatalogEntry | None, tr
 
 def request_id_of(event: Any, context: Any) -> str:
     """The id the gateway gave this request, else Lambda's, else a new one: quoted to the candidate."""
-    candidates = []
-    if isinstance(event, dict):
-        candidates.append((event.get("requestContext") or {}).get("requestId"))
-    candidates.append(getattr(context, "aws_request_id", None))
-    for value in candidates:
+    for value in (request_context(event).get("requestId"), getattr(context, "aws_request_id", None)):
         if isinstance(value, str) and _REQUEST_ID.match(value):
             return value
     return uuid.uuid4().hex

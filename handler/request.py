@@ -39,9 +39,15 @@ def headers_of(event: dict[str, Any]) -> dict[str, str]:
     return {str(name).lower(): str(value) for name, value in headers.items()} if isinstance(headers, dict) else {}
 
 
-def method_of(event: dict[str, Any]) -> str:
-    http = (event.get("requestContext") or {}).get("http") or {}
-    return str(http.get("method", "")).upper()
+def request_context(event: Any) -> dict[str, Any]:
+    """The event's requestContext, or {} for an event that is not payload format 2.0."""
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    return context if isinstance(context, dict) else {}
+
+
+def method_of(event: Any) -> str:
+    http = request_context(event).get("http")
+    return str(http.get("method", "")).upper() if isinstance(http, dict) else ""
 
 
 def parse_request(event: dict[str, Any], allowed_origins: frozenset[str]) -> Request:

@@ -17,6 +17,7 @@ from handler_support import ORIGIN, check_response, full_payload, make_event  # 
 from handler import app  # noqa: E402
 from handler.catalog import forget_schemes  # noqa: E402
 from handler.config import Config  # noqa: E402
+from handler.request import method_of  # noqa: E402
 from handler.store import LocalStore  # noqa: E402
 
 
@@ -61,9 +62,9 @@ class Api:
         raw = app.lambda_handler(event, None)
         assert set(raw) == {"statusCode", "headers", "body", "isBase64Encoded"}
         assert raw["isBase64Encoded"] is False
-        method = event["requestContext"]["http"]["method"]
         result = Result(raw["statusCode"], raw["headers"], raw["body"], raw)
-        check_response(method if method in ("POST", "OPTIONS") else "POST", result.status, result.headers, result.text)
+        # Any method but OPTIONS is answered as the POST operation documents (405 included).
+        check_response("OPTIONS" if method_of(event) == "OPTIONS" else "POST", result.status, result.headers, result.text)
         return result
 
     def post(self, payload: dict[str, Any] | str | bytes, **event_options: Any) -> Result:

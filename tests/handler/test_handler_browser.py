@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from handler_support import Served, free_port
+from handler_support import Served, check_response, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"
@@ -55,6 +55,19 @@ def sign(page) -> None:
     page.mouse.up()
 
 
+def watch_api(page) -> list:
+    """Collect the API's responses as the browser received them, to hold them to the OpenAPI document."""
+    responses: list = []
+    page.on("response", lambda response: responses.append(response) if "/api/submissions" in response.url else None)
+    return responses
+
+
+def check_api_responses(responses: list) -> None:
+    assert responses, "the page never reached the API"
+    for response in responses:
+        check_response(response.request.method, response.status, response.headers, response.text())
+
+
 def stored_records(var: Path) -> list[dict]:
     paths = [p for p in (var / "submissions").rglob("*.json") if "by-id" not in p.parts] if var.exists() else []
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
@@ -77,6 +90,7 @@ def served(tmp_path):
 def test_candidate_fills_signs_and_submits_on_a_phone(served, phone, seed, tmp_path):
     server = served()
     page = phone
+    responses = watch_api(page)
     page.goto(f"http://127.0.0.1:{server.port}/skema/{SEED}/")
     answers = fill_whole_form(page, seed)
     page.click("#submit")
@@ -89,12 +103,14 @@ def test_candidate_fills_signs_and_submits_on_a_phone(served, phone, seed, tmp_p
     assert record["signature"]["data_url"].startswith("data:image/png;base64,")
     assert record["scheme"]["version"] == seed.version
     assert page.outside_requests == []
+    check_api_responses(responses)
 
 
 def test_server_down_at_kirim_keeps_the_draft_and_the_retry_stores_once(served, phone, seed, tmp_path):
     server = served()
     port = server.port
     page = phone
+    responses = watch_api(page)
     page.goto(f"http://127.0.0.1:{port}/skema/{SEED}/")
     answers = fill_whole_form(page, seed)
     assert server.stop() == 0
@@ -119,3 +135,4 @@ def test_server_down_at_kirim_keeps_the_draft_and_the_retry_stores_once(served, 
     (record,) = stored_records(tmp_path / "var")
     assert record["answers"] == answers
     assert page.locator("#receipt-id").inner_text().strip() == record["submission_id"]
+    check_api_responses(responses)

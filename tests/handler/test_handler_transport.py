@@ -249,3 +249,10 @@ def test_base64_flag_with_a_text_body_is_read_as_base64(api, payload):
     event = make_event(base64.b64encode(json.dumps(payload).encode()).decode())
     event["isBase64Encoded"] = True
     assert api.call(event).status == 201
+
+
+@pytest.mark.parametrize("event", [{}, {"requestContext": "x"}, {"requestContext": {"http": []}}, {"headers": [1]}],
+                         ids=["empty", "context_a_string", "http_a_list", "headers_a_list"])
+def test_event_that_is_not_payload_2_0_is_answered_not_raised(api, event):
+    result = api.call(event)
+    assert (result.status, result.json["error"]) == (405, "method_not_allowed")
