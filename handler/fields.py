@@ -42,8 +42,6 @@ LABELS = {
     CANDIDATE_PHONE: "Nomor telepon",
     DECLARATION: "Pernyataan",
     SIGNATURE: "Tanda Tangan Asesi",
-    SUBMISSION_ID: "Nomor pengiriman",
-    SCHEME: "Skema sertifikasi",
 }
 
 

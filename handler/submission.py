@@ -35,6 +35,9 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^[0-9+\-() ]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Fields the page fills in itself, named as the candidate sees them (the receipt says "Nomor pengiriman").
+_SCHEME_LABEL = "Skema sertifikasi"
+_SUBMISSION_ID_LABEL = "Nomor pengiriman"
 _UNKNOWN_FIELD = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
 # Longest base64 text that can decode to at most the signature limit.
 _PNG_BASE64_MAX = (f.SIGNATURE_PNG_MAX_BYTES + 2) // 3 * 4
@@ -141,7 +144,7 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
     problems: dict[str, str] = {}
     ref = scheme_reference(payload)
     if ref is None:
-        problems[f.SCHEME] = f"{f.LABELS[f.SCHEME]} tidak terbaca. Muat ulang halaman, lalu kirim kembali."
+        problems[f.SCHEME] = f"{_SCHEME_LABEL} tidak terbaca. Muat ulang halaman, lalu kirim kembali."
     submission_id = _check_submission_id(payload.get(f.SUBMISSION_ID), problems)
     answers = _check_answers(payload.get(f.ANSWERS, {}), scheme, problems)
     name, email, phone = _check_candidate(payload.get(f.CANDIDATE, {}), problems)
@@ -159,7 +162,7 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
 def _check_submission_id(value: Any, problems: dict[str, str]) -> str | None:
     if isinstance(value, str) and _UUID4.match(value.lower()):
         return value.lower()
-    problems[f.SUBMISSION_ID] = (f"{f.LABELS[f.SUBMISSION_ID]} tidak valid. Muat ulang halaman, lalu kirim "
+    problems[f.SUBMISSION_ID] = (f"{_SUBMISSION_ID_LABEL} tidak valid. Muat ulang halaman, lalu kirim "
                                  "kembali; jawaban Anda tetap tersimpan di peramban ini.")
     return None
 
