@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT / "handler" / "openapi.yaml"
 ORIGIN = "https://lsp.example.id"
 SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
+PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
 
 
 def png(width: int = 40, height: int = 12, noise: bool = False) -> bytes:
@@ -78,7 +79,7 @@ def make_event(body: bytes | str | dict | None, method: str = "POST", headers: d
         body = body.decode("utf-8")
     if base64_body and body is not None:
         body = base64.b64encode(body if isinstance(body, bytes) else body.encode("utf-8")).decode("ascii")
-    all_headers = {"content-type": "application/json", "origin": ORIGIN, "user-agent": "pytest"}
+    all_headers = {"content-type": "application/json", "origin": ORIGIN, "user-agent": PHONE_USER_AGENT}
     for name, value in (headers or {}).items():
         if value is None:
             all_headers.pop(name.lower(), None)
@@ -93,7 +94,7 @@ def make_event(body: bytes | str | dict | None, method: str = "POST", headers: d
         "requestContext": {
             "accountId": "123456789012", "apiId": "api", "domainName": "api.example.id", "domainPrefix": "api",
             "http": {"method": method, "path": "/submissions", "protocol": "HTTP/1.1",
-                     "sourceIp": "203.0.113.7", "userAgent": "pytest"},
+                     "sourceIp": "203.0.113.7", "userAgent": all_headers.get("user-agent", "")},
             "requestId": request_id, "routeKey": "POST /submissions", "stage": "$default",
             "time": "23/Nov/2026:23:15:02 +0000", "timeEpoch": 1795475702123,
         },
