@@ -156,10 +156,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from handler.localserver import serve
+    from handler.localserver import ServeError, open_server, run
 
-    build(api_url=DEFAULT_API_URL, site_dir=args.site_dir, scheme_dir=args.schemes)
-    return serve(site_dir=args.site_dir, catalog_dir=CATALOG_DIR, port=args.port, store=args.store)
+    # Claim the port and the store first: a port in use or a missing bucket shows before the build.
+    try:
+        server = open_server(port=args.port, store=args.store)
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with server:
+        build(api_url=DEFAULT_API_URL, site_dir=args.site_dir, scheme_dir=args.schemes)
+        return run(server, site_dir=args.site_dir, catalog_dir=CATALOG_DIR)
 
 
 def main(argv: list[str] | None = None) -> int:

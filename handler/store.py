@@ -173,8 +173,9 @@ class S3Store:
                     import boto3
                     from botocore.config import Config
 
+                    # One connection per concurrent request: the local server runs many at once.
                     config = Config(retries={"mode": "standard", "max_attempts": 3},
-                                    connect_timeout=3, read_timeout=10)
+                                    connect_timeout=3, read_timeout=10, max_pool_connections=64)
                     self._client = boto3.client("s3", config=config)
         return self._client
 
