@@ -60,7 +60,6 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
-import shutil  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 

@@ -67,6 +67,7 @@ def config_from_environment() -> Config:
         raise ConfigurationError(f"environment variable(s) {', '.join(missing)} not set: the deployment template "
                                  "must set SUBMISSIONS_BUCKET and ALLOWED_ORIGINS")
     return Config(
-        store=S3Store(os.environ["SUBMISSIONS_BUCKET"].strip()),
+        # The function may not list the bucket, so S3 reports a missing marker as 403.
+        store=S3Store(os.environ["SUBMISSIONS_BUCKET"].strip(), denied_means_missing=True),
         allowed_origins=parse_origins(os.environ["ALLOWED_ORIGINS"]),
     )

@@ -1,7 +1,7 @@
 """Filing a valid submission exactly once: a create-only marker by id, then the create-only record.
 
 The record's key carries the UTC day of receipt, so a retry after midnight could not find it by
-key; the marker `submissions/<scheme>/by-id/<id>.json` can. Flow:
+key; the marker `submissions/<scheme>/by-id/<id>.marker` can. Flow:
 
 1. Build the record (received now) and its receipt; create the marker holding key, fingerprint
    and receipt. If it was free, create the record: 201.

@@ -236,7 +236,7 @@ def test_serve_with_submissions_bucket_stores_in_s3(moto_server, tmp_path, seed)
         keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket="lsp-local")["Contents"])
         day = receipt["received_at"][:10].replace("-", "/")
         assert keys == [f"submissions/{SEED}/{day}/{payload['submission_id']}.json",
-                        f"submissions/{SEED}/by-id/{payload['submission_id']}.json"]
+                        f"submissions/{SEED}/by-id/{payload['submission_id']}.marker"]
         head = s3.head_object(Bucket="lsp-local", Key=keys[0])
         assert head["ServerSideEncryption"] == "AES256"
     finally:

@@ -12,12 +12,12 @@ from conftest import configure_api
 from handler_support import full_payload
 
 from handler import app
-from handler.store import RECORD_KEY, AlreadyExists, LocalStore, S3Store
+from handler.store import RECORD_KEY, AlreadyExists, LocalStore, S3Store, StoreUnavailable
 
 SEED = "konsultasi-manajemen-pemasaran"
 ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
 RECORD = f"submissions/{SEED}/2026/11/23/{ID}.json"
-MARKER = f"submissions/{SEED}/by-id/{ID}.json"
+MARKER = f"submissions/{SEED}/by-id/{ID}.marker"
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -345,3 +345,20 @@ def test_concurrent_writers_of_one_id_with_different_content_make_one_record(tmp
         assert len(records(api)) == 15
     finally:
         app.configure(None)
+
+
+@pytest.mark.parametrize("denied_means_missing, expected", [(True, None), (False, StoreUnavailable)],
+                         ids=["lambda-without-listbucket-reads-403-as-missing", "assessor-keeps-403-as-an-error"])
+def test_s3_get_of_a_forbidden_key(denied_means_missing, expected):
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("s3", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
+    store = S3Store("bucket", client=client, denied_means_missing=denied_means_missing)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_object", service_error_code="AccessDenied", http_status_code=403)
+        if expected is None:
+            assert store.get("submissions/x/by-id/y.marker") is None
+        else:
+            with pytest.raises(expected):
+                store.get("submissions/x/by-id/y.marker")

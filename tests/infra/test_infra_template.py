@@ -25,8 +25,6 @@ TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
 # Read by the handler only in local mode (`build.py serve`), never in AWS: DESIGN.md, "Local mode".
 LOCAL_ONLY_ENVIRONMENT = {"AWS_ENDPOINT_URL_S3"}
-# Remove when handler/app.py lands: until then the environment contract has nothing to compare.
-NEEDS_HANDLER = pytest.mark.skipif(not (ROOT / "handler" / "app.py").exists(), reason="handler/app.py has not landed yet")
 
 
 def _load_publish():
@@ -188,7 +186,6 @@ def handler_environment_names() -> set[str]:
     return names - LOCAL_ONLY_ENVIRONMENT
 
 
-@NEEDS_HANDLER
 def test_template_sets_exactly_the_environment_the_handler_reads(template):
     variables = resource(template, "SubmitFunction")["Properties"]["Environment"]["Variables"]
     assert set(variables) == handler_environment_names()
