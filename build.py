@@ -60,7 +60,6 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
-import shutil  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -106,7 +105,7 @@ def build(api_url: str = DEFAULT_API_URL, site_dir: Path = SITE_DIR, scheme_dir:
     """Check, compile the catalog, and build the static site with mkdocs-material."""
     result = check(scheme_dir, quiet=True)
     if result.errors:
-        raise BuildError(f"{len(result.errors)} error(s) in schemes/; fix them and build again")
+        raise BuildError(f"{len(result.errors)} error(s) in {_display(scheme_dir)}; fix them and build again")
     write_catalog(result.schemes, catalog_dir)
     _mkdocs_build(api_url, site_dir, catalog_dir)
     print(f"built {len(result.schemes)} scheme page(s) into {_display(site_dir)}/", file=sys.stderr)
@@ -156,10 +155,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from handler.localserver import serve
+    from handler.localserver import ServeError, open_server, run
 
-    build(api_url=DEFAULT_API_URL, site_dir=args.site_dir, scheme_dir=args.schemes)
-    return serve(site_dir=args.site_dir, catalog_dir=CATALOG_DIR, port=args.port, store=args.store)
+    # Claim the port and the store first: a port in use or a missing bucket shows before the build.
+    try:
+        server = open_server(port=args.port, store=args.store)
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with server:
+        build(api_url=DEFAULT_API_URL, site_dir=args.site_dir, scheme_dir=args.schemes)
+        return run(server, site_dir=args.site_dir, catalog_dir=CATALOG_DIR)
 
 
 def main(argv: list[str] | None = None) -> int:

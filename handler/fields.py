@@ -15,6 +15,9 @@ DECLARATION = "declaration"
 SIGNATURE = "signature"
 SUBMISSION_ID = "submission_id"
 SCHEME = "scheme"
+# Whole objects, named only when the object itself is unreadable (e.g. a list where an object belongs).
+CANDIDATE = "candidate"
+ANSWERS = "answers"
 # Hidden from people, filled in by naive bots: a filled honeypot is rejected and nothing stored.
 HONEYPOT = "website"
 
@@ -24,8 +27,10 @@ VERDICTS = ("K", "BK")
 NAME_MIN = 2
 NAME_MAX = 200
 EMAIL_MAX = 254
+PHONE_MIN = 6
 PHONE_MAX = 32
 EVIDENCE_MAX = 2000
+TYPED_SIGNATURE_MIN = 2
 TYPED_SIGNATURE_MAX = 200
 SIGNATURE_PNG_MAX_BYTES = 200 * 1024
 BODY_MAX_BYTES = 512 * 1024

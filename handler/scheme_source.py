@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -19,8 +22,26 @@ from handler.scheme import SCHEME_ID_MAX, Scheme, compile_scheme, is_scheme_id, 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemes" / "scheme.schema.json"
 MAX_FILE_BYTES = 1024 * 1024
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with the implicit-tag resolver memoised: scheme files repeat the same
+    keys and numbers thousands of times, and resolving each in Python was half of `check`."""
+
+    _resolved: dict[tuple[Any, str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        memo = (kind, value, implicit)
+        tag = self._resolved.get(memo)
+        if tag is None:
+            tag = self._resolved[memo] = super().resolve(kind, value, implicit)
+            if len(self._resolved) > 100_000:
+                self._resolved.clear()
+        return tag
+
+
 _constructor = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 Loc = tuple  # a location inside the document: its keys and list indexes
 
 
@@ -121,7 +142,7 @@ def _construct(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> Any:
         result: dict[Any, Any] = {}
         key_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _constructor.construct_object(key_node, deep=True)
+            key = key_node.value if key_node.tag == _STR_TAG else _constructor.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 key = str(key)
             line = key_node.start_mark.line + 1
@@ -133,21 +154,34 @@ def _construct(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, path + (index,), lines) for index, item in enumerate(node.value)]
+    if node.tag == _STR_TAG:  # most scalars: skip the generic constructor
+        return node.value
     return _constructor.construct_object(node, deep=True)
 
 
 # -- checking
 
 
-def _schema_validator() -> jsonschema.Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
+def _validators() -> tuple[Any, jsonschema.Draft202012Validator]:
+    """The schema compiled twice: fastjsonschema to pass good files fast, jsonschema to explain bad ones."""
+    global _VALIDATORS
+    if _VALIDATORS is None:
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        _VALIDATOR = jsonschema.Draft202012Validator(schema)
-    return _VALIDATOR
+        _VALIDATORS = (fastjsonschema.compile(schema), jsonschema.Draft202012Validator(schema))
+    return _VALIDATORS
 
 
-_VALIDATOR: jsonschema.Draft202012Validator | None = None
+_VALIDATORS: tuple[Any, jsonschema.Draft202012Validator] | None = None
+
+
+def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
+    fast, thorough = _validators()
+    try:
+        fast(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        # Only now pay for the validator that finds every error with its path.
+        return sorted(thorough.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
 
 
 def check_file(path: Path, display: str | None = None) -> SourceFile:
@@ -161,10 +195,11 @@ def check_file(path: Path, display: str | None = None) -> SourceFile:
         return source
     if not is_scheme_id(path.stem):
         source.error((), f"file name {path.name!r} is not a valid scheme id: use lowercase letters, digits and single hyphens, at most {SCHEME_ID_MAX} characters, ending in .yaml (e.g. konsultasi-manajemen-pemasaran.yaml)")
-    for error in sorted(_schema_validator().iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in _schema_errors(source.data):
         _report_schema_error(source, error)
     if source.ok:
         _check_rules(source)
+    source.problems.sort(key=lambda problem: problem.line)
     return source
 
 
@@ -191,7 +226,12 @@ def _report_schema_error(source: SourceFile, error: jsonschema.ValidationError) 
     subject = " ".join(filter(None, [f"{where}:" if where else "", field_name and f"{field_name!r}"])) or "the scheme"
     validator, value = error.validator, error.instance
     if validator == "required":
-        missing = [name for name in error.validator_value if name not in value]
+        # A misspelt key is reported once, as unknown with a suggestion, not also as missing.
+        unknown = [str(key) for key in value if key not in error.schema.get("properties", {})]
+        missing = [name for name in error.validator_value
+                   if name not in value and not difflib.get_close_matches(name, unknown, n=1)]
+        if not missing:
+            return
         message = f"{where + ': ' if where else ''}missing required key {', '.join(map(repr, missing))}"
     elif validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -248,7 +288,7 @@ def _check_rules(source: SourceFile) -> None:
     if "kind" not in data:
         source.warn((), "scheme kind is not set; the page shows 'KKNI/Okupasi/Klaster' as the paper form does. Add kind: KKNI, Okupasi or Klaster if the LSP's document says which")
     for path, text in _texts(data):
-        if text.count("*") % 2:
+        if "*" in text and text.count("*") % 2:
             source.error(path, f"{_where(source, path) + ': ' if _where(source, path) else ''}unbalanced '*' in {_short(text)}; italic terms are written *like this*")
     unit_keys: dict[str, int] = {}
     for u, unit in enumerate(data["units"]):
@@ -266,46 +306,76 @@ def _check_rules(source: SourceFile) -> None:
             if element["number"] != e + 1:
                 source.error(epath + ("number",), f"{_where(source, epath)}: element is numbered {element['number']} out of order (expected {e + 1})")
             for c, criterion in enumerate(element["criteria"]):
-                expected = f"{element['number']}.{c + 1}"
+                expected = f"{e + 1}.{c + 1}"  # by position, so one misnumbered element is one error
                 if criterion["number"] != expected:
                     cpath = epath + ("criteria", c, "number")
                     source.error(cpath, f"{_where(source, epath)}: criterion {criterion['number']} is numbered out of order (expected {expected})")
 
 
-def _texts(value: Any, path: Loc = ()) -> Iterable[tuple[Loc, str]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, path + (index,))
-    elif isinstance(value, str):
-        yield path, value
+def _texts(data: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
+    """Every text of a schema-valid scheme with its location (walked by shape: it runs per file)."""
+    for key in ("title", "number", "lsp", "assessor"):
+        if key in data:
+            yield (key,), data[key]
+    for i, line in enumerate(data["instructions"]):
+        yield ("instructions", i), line
+    for u, unit in enumerate(data["units"]):
+        yield ("units", u, "title"), unit["title"]
+        for e, element in enumerate(unit["elements"]):
+            yield ("units", u, "elements", e, "title"), element["title"]
+            for c, criterion in enumerate(element["criteria"]):
+                yield ("units", u, "elements", e, "criteria", c, "text"), criterion["text"]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What checking one file yields, small enough to send back from a worker process."""
+
+    problems: list[Problem]
+    scheme: Scheme | None
+    number_line: int
+
+
+def _check_one(path: Path, display: str) -> _Checked:
+    source = check_file(path, display)
+    if not source.ok:
+        return _Checked(source.problems, None, 0)
+    return _Checked(source.problems, compile_scheme(path.stem, source.data), source.line(("number",)))
+
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_FROM = 64
 
 
 def check_schemes(scheme_dir: Path, display_root: Path | None = None) -> CheckResult:
     """Check every scheme file in a directory, and the rules that span files."""
     root = display_root or scheme_dir.parent
     problems: list[Problem] = []
-    schemes: list[Scheme] = []
-    numbers: dict[str, str] = {}
+    files: list[tuple[Path, str]] = []
     for path in sorted(scheme_dir.iterdir()):
         display = _display(path, root)
         if path.suffix == ".yml":
             problems.append(Problem(display, 1, f"scheme files end in .yaml; rename it to {path.stem}.yaml"))
+        elif path.suffix == ".yaml" and path.is_file():
+            files.append((path, display))
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            checked = list(pool.map(_check_one, *zip(*files), chunksize=max(1, len(files) // (workers * 4))))
+    else:
+        checked = [_check_one(path, display) for path, display in files]
+    schemes: list[Scheme] = []
+    numbers: dict[str, str] = {}
+    for (_, display), result in zip(files, checked):
+        problems.extend(result.problems)
+        if result.scheme is None:
             continue
-        if path.suffix != ".yaml" or not path.is_file():
-            continue
-        source = check_file(path, display)
-        problems.extend(source.problems)
-        if not source.ok:
-            continue
-        number = source.data["number"].strip()
+        number = result.scheme.number
         if number in numbers:
-            problems.append(Problem(display, source.line(("number",)), f"scheme number {number!r} is already used by {numbers[number]}; each scheme needs its own number"))
+            problems.append(Problem(display, result.number_line, f"scheme number {number!r} is already used by {numbers[number]}; each scheme needs its own number"))
             continue
         numbers[number] = display
-        schemes.append(compile_scheme(path.stem, source.data))
+        schemes.append(result.scheme)
     return CheckResult(schemes=schemes, problems=problems)
 
 

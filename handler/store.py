@@ -69,8 +69,10 @@ def submission_marker_key(scheme_id: str, submission_id: str) -> str:
 
     The record key carries the day of receipt, so a retry after midnight UTC would miss the
     first record; the marker is keyed by id alone and written create-only before the record.
+    It does not end in .json so that the bucket's "new record" notification (suffix .json)
+    fires once per submission, not twice.
     """
-    return f"{SUBMISSIONS}/{scheme_id}/by-id/{submission_id}.json"
+    return f"{SUBMISSIONS}/{scheme_id}/by-id/{submission_id}.marker"
 
 
 def review_key(scheme_id: str, submission_id: str, reviewed_at: datetime) -> str:
@@ -174,8 +176,12 @@ _RETRYABLE_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestT
 class S3Store:
     """Records as objects in a bucket (optionally under a prefix), encrypted at rest."""
 
-    def __init__(self, bucket: str, prefix: str = "", client: object | None = None) -> None:
+    def __init__(self, bucket: str, prefix: str = "", client: object | None = None,
+                 denied_means_missing: bool = False) -> None:
         self.bucket = bucket
+        # Without s3:ListBucket (the Lambda's role, by design) S3 answers 403, not 404, for a
+        # key that does not exist; such a caller asks for 403 on get to mean "not there".
+        self.denied_means_missing = denied_means_missing
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self._client = client
         self._lock = threading.Lock()
@@ -193,8 +199,9 @@ class S3Store:
                     import boto3
                     from botocore.config import Config
 
+                    # One connection per concurrent request: the local server runs many at once.
                     config = Config(retries={"mode": "standard", "max_attempts": 3},
-                                    connect_timeout=3, read_timeout=10)
+                                    connect_timeout=3, read_timeout=10, max_pool_connections=64)
                     self._client = boto3.client("s3", config=config)
         return self._client
 
@@ -225,7 +232,8 @@ class S3Store:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
         except ClientError as exc:
-            if _error_code(exc) in ("NoSuchKey", "404"):
+            code = _error_code(exc)
+            if code in ("NoSuchKey", "404") or (self.denied_means_missing and code in ("AccessDenied", "403")):
                 return None
             raise _unavailable(exc) from exc
         except Exception as exc:

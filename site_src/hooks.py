@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from handler import fields  # noqa: E402
-from handler.scheme import Scheme, list_catalog, read_catalog_entry, text_html  # noqa: E402
+from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html  # noqa: E402
 
 PAGE_PREFIX = "skema/"
 _schemes: dict[str, Scheme] = {}
@@ -31,6 +31,7 @@ _env = jinja2.Environment(
     lstrip_blocks=True,
 )
 _env.filters["text_html"] = lambda text: jinja2.utils.markupsafe.Markup(text_html(text))
+_env.filters["plain_text"] = plain_text
 _env.globals["fields"] = fields
 
 

@@ -1,0 +1,1 @@
+"""Swanilai's shared core and the Lambda package: scheme model, catalog, validation, storage."""

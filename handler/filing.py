@@ -1,0 +1,121 @@
+"""Filing a valid submission exactly once: a create-only marker by id, then the create-only record.
+
+The record's key carries the UTC day of receipt, so a retry after midnight could not find it by
+key; the marker `submissions/<scheme>/by-id/<id>.marker` can. Flow:
+
+1. Build the record (received now) and its receipt; create the marker holding key, fingerprint
+   and receipt. If it was free, create the record: 201.
+2. If the marker exists, this id was filed before. A different fingerprint is a different
+   submission: 409 with the stored receipt. The same fingerprint is a retry: make sure the record
+   exists (a crash or an outage may have come between marker and record) by creating it again
+   from the marker's time, which rebuilds the very same bytes, and answer 200 with the stored receipt.
+
+Nothing is ever overwritten: both writes are create-only, and AlreadyExists on the record only
+means a concurrent retry wrote the same bytes first.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from handler.catalog import CatalogEntry
+from handler.errors import SchemeOutdated, SubmissionConflict
+from handler.store import AlreadyExists, Store, StoreUnavailable, submission_key, submission_marker_key
+from handler.submission import RECORD_VERSION, Submission, build_receipt, build_record, record_bytes
+
+
+@dataclass(frozen=True)
+class Filed:
+    status: int  # 201: stored now; 200: stored before, this was a retry
+    receipt: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Marker:
+    key: str
+    fingerprint: str
+    receipt: dict[str, Any]
+
+
+class CorruptMarker(Exception):
+    """A marker in the store is not one this code wrote; a person has to look at it."""
+
+    safe_to_log = True  # scheme id, submission id and an exception type: no personal data
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and Z: 2026-11-23T23:15:02.123Z."""
+    moment = moment.astimezone(timezone.utc)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def file_submission(store: Store, submission: Submission, entry: CatalogEntry | None, now: datetime) -> Filed:
+    """Store a submission once; entry None means its scheme version is no longer in the catalog."""
+    if entry is None:
+        return _file_older_version(store, submission)
+    received_at = utc_timestamp(now)
+    key = submission_key(submission.scheme_id, now, submission.submission_id)
+    body = record_bytes(build_record(submission, entry.document, received_at))
+    receipt = build_receipt(submission, received_at, body)
+    marker = {"record_version": RECORD_VERSION, "key": key, "fingerprint": submission.fingerprint(),
+              "receipt": receipt}
+    try:
+        store.create(submission_marker_key(submission.scheme_id, submission.submission_id),
+                     json.dumps(marker, ensure_ascii=False).encode("utf-8"))
+    except AlreadyExists:
+        return _file_retry(store, submission, entry)
+    _create_record(store, key, body)
+    return Filed(201, receipt)
+
+
+def _file_retry(store: Store, submission: Submission, entry: CatalogEntry) -> Filed:
+    try:
+        marker = read_marker(store, submission.scheme_id, submission.submission_id)
+    except LookupError:
+        # Taken a moment ago, yet unreadable: the store is not answering straight; try later.
+        raise StoreUnavailable("marker exists but cannot be read") from None
+    if marker.fingerprint != submission.fingerprint():
+        raise SubmissionConflict(marker.receipt)
+    body = record_bytes(build_record(submission, entry.document, marker.receipt["received_at"]))
+    _create_record(store, marker.key, body)
+    return Filed(200, marker.receipt)
+
+
+def _file_older_version(store: Store, submission: Submission) -> Filed:
+    # Only a retry of something already filed can succeed: the catalog no longer has the text
+    # of this version, so a new record cannot be written, and the candidate must reload.
+    try:
+        marker = read_marker(store, submission.scheme_id, submission.submission_id)
+    except LookupError:
+        raise SchemeOutdated() from None
+    if marker.fingerprint != submission.fingerprint():
+        raise SubmissionConflict(marker.receipt)
+    if store.get(marker.key) is None:
+        raise SchemeOutdated()
+    return Filed(200, marker.receipt)
+
+
+def _create_record(store: Store, key: str, body: bytes) -> None:
+    try:
+        store.create(key, body)
+    except AlreadyExists:
+        pass  # a concurrent retry of this very submission wrote the same bytes first
+
+
+def read_marker(store: Store, scheme_id: str, submission_id: str) -> Marker:
+    """The marker of a submission id; LookupError when there is none."""
+    raw = store.get(submission_marker_key(scheme_id, submission_id))
+    if raw is None:
+        raise LookupError(submission_id)
+    try:
+        data = json.loads(raw)
+        if data["record_version"] != RECORD_VERSION:
+            raise ValueError(f"record_version {data['record_version']!r}")
+        receipt = data["receipt"]
+        if not isinstance(receipt.get("received_at"), str):
+            raise ValueError("receipt without received_at")
+        return Marker(str(data["key"]), str(data["fingerprint"]), receipt)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CorruptMarker(f"marker of {scheme_id}/{submission_id}: {type(exc).__name__}") from None

@@ -1,0 +1,318 @@
+"""`build.py serve`: the built site and the submission API on 127.0.0.1, through the real lambda_handler.
+
+Static files come from the site directory; `POST` and `OPTIONS` on /api/submissions become the
+same payload format 2.0 event API Gateway would send, handled by `handler.app.lambda_handler`.
+Submissions go to a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3
+itself honours AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). Standard library only.
+"""
+from __future__ import annotations
+
+import base64
+import errno
+import mimetypes
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from handler import app
+from handler.catalog import forget_schemes
+from handler.config import Config
+from handler.fields import BODY_MAX_BYTES
+from handler.scheme import list_catalog
+from handler.store import LocalStore, S3Store, Store
+
+HOST = "127.0.0.1"
+API_PATH = "/api/submissions"
+# A body over the limit is read this far and no further, then the connection is closed.
+DRAIN_MAX = 16 * 1024 * 1024
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
+    ".svg": "image/svg+xml", ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".webmanifest": "application/manifest+json",
+    ".gz": "application/gzip", ".map": "application/json; charset=utf-8",
+}
+
+
+class ServeError(Exception):
+    """The local server cannot start; the message says why and what to do, in one line."""
+
+
+class LocalServer(ThreadingHTTPServer):
+    # Ctrl-C waits for requests in flight: a candidate's submission is never cut off half-way.
+    daemon_threads = False
+    block_on_close = True
+    # socketserver's default backlog of 5 refuses connections when many arrive at once.
+    request_queue_size = 128
+
+    def __init__(self, port: int, store: Store) -> None:
+        super().__init__((HOST, port), SiteAndApiHandler)
+        self.store = store
+        self.site_dir = Path()
+
+    @property
+    def origin(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}"
+
+
+def open_server(port: int, store: str | Path) -> LocalServer:
+    """Claim the port and the store before anything slow happens, so a mistake shows at once."""
+    chosen = choose_store(store)
+    try:
+        return LocalServer(port, chosen)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(f"port {port} on {HOST} is in use; stop the other server or run "
+                             f"`python3 build.py serve --port {port + 1}`") from None
+        raise ServeError(f"cannot listen on {HOST}:{port}: {exc.strerror}; choose another port with --port") from None
+
+
+def choose_store(store: str | Path) -> Store:
+    """S3 when SUBMISSIONS_BUCKET is set (checked now), else the local directory (created now)."""
+    bucket = os.environ.get("SUBMISSIONS_BUCKET", "").strip()
+    if bucket:
+        s3 = S3Store(bucket)
+        check_bucket(s3)
+        return s3
+    root = Path(store)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".tmp-probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ServeError(f"cannot write submissions to {root}: {exc.strerror}; pass a writable directory "
+                         "with --store DIR") from None
+    return LocalStore(root)
+
+
+def check_bucket(s3: S3Store) -> None:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or "AWS S3"
+    try:
+        s3.client.head_bucket(Bucket=s3.bucket)
+    except Exception as exc:  # noqa: BLE001 - every failure here becomes one line for the operator
+        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", "")) or type(exc).__name__
+        hints = {
+            "404": "create it first, or unset SUBMISSIONS_BUCKET to store under --store",
+            "NoSuchBucket": "create it first, or unset SUBMISSIONS_BUCKET to store under --store",
+            "403": "the credentials in use may not read it",
+            "NoCredentialsError": "set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+            "EndpointConnectionError": "is the endpoint running? check AWS_ENDPOINT_URL_S3",
+        }
+        hint = hints.get(code, "check SUBMISSIONS_BUCKET, AWS_ENDPOINT_URL_S3 and your AWS credentials")
+        raise ServeError(f"cannot use bucket {s3.bucket!r} at {endpoint} ({code}); {hint}") from None
+
+
+def start(server: LocalServer, site_dir: Path, catalog_dir: Path) -> None:
+    """Point the server at a built site and catalog, and configure the handler for local mode."""
+    server.site_dir = Path(site_dir)
+    forget_schemes()  # the catalog was just rebuilt
+    origins = frozenset({server.origin, f"http://localhost:{server.server_address[1]}"})
+    app.configure(Config(store=server.store, catalog_dir=Path(catalog_dir), allowed_origins=origins))
+
+
+def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
+    """Serve until Ctrl-C (or SIGTERM); return the process exit code."""
+    start(server, site_dir, catalog_dir)
+    schemes = list_catalog(Path(catalog_dir))
+    print(f"Swanilai is serving {site_dir} and the submission API on {server.origin}/", flush=True)
+    for scheme_id in schemes[:5]:
+        print(f"  form: {server.origin}/skema/{scheme_id}/", flush=True)
+    if len(schemes) > 5:
+        print(f"  ... and {len(schemes) - 5} more on {server.origin}/", flush=True)
+    print(f"  submissions are stored in {server.store.describe()}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr, flush=True)
+    finally:
+        app.configure(None)
+    return 0
+
+
+def serve(site_dir: Path, catalog_dir: Path, port: int = 8000, store: str | Path = "var") -> int:
+    """Open, then run: the whole local server for a site that is already built."""
+    try:
+        server = open_server(port, store)
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with server:
+        return run(server, site_dir, catalog_dir)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+class SiteAndApiHandler(SimpleHTTPRequestHandler):
+    server: LocalServer
+    server_version = "Swanilai-local"
+
+    def translate_path(self, path: str) -> str:
+        # SimpleHTTPRequestHandler resolves against self.directory; ours changes after start().
+        self.directory = str(self.server.site_dir)
+        return super().translate_path(path)
+
+    # -- the API
+
+    def do_POST(self) -> None:
+        self._api_or(self._not_found)
+
+    def do_OPTIONS(self) -> None:
+        self._api_or(self._not_found)
+
+    def do_PUT(self) -> None:
+        self._api_or(self._not_found)
+
+    def do_DELETE(self) -> None:
+        self._api_or(self._not_found)
+
+    def do_PATCH(self) -> None:
+        self._api_or(self._not_found)
+
+    def do_GET(self) -> None:
+        self._api_or(super().do_GET)
+
+    def do_HEAD(self) -> None:
+        self._api_or(super().do_HEAD)
+
+    def _api_or(self, otherwise) -> None:
+        if urlsplit(self.path).path.rstrip("/") == API_PATH:
+            self._call_handler()
+        else:
+            otherwise()
+
+    def _not_found(self) -> None:
+        self.send_error(404)
+
+    def _call_handler(self) -> None:
+        body, complete = self._read_body()
+        event = self._event(body)
+        context = _Context(event["requestContext"]["requestId"])
+        response = app.lambda_handler(event, context)
+        payload = response.get("body") or ""
+        data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode("utf-8")
+        self.send_response(response["statusCode"])
+        for name, value in (response.get("headers") or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        if not complete:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _read_body(self) -> tuple[bytes, bool]:
+        """The body, read at most one byte past the limit (enough for the handler's 413)."""
+        try:
+            length = max(0, int(self.headers.get("Content-Length", "0")))
+        except ValueError:
+            length = 0
+        body = self.rfile.read(min(length, BODY_MAX_BYTES + 1))
+        rest = length - len(body)
+        if rest <= 0:
+            return body, True
+        # Drain what the client is still sending (bounded), so it can read the 413 we answer.
+        while rest > 0 and length <= DRAIN_MAX:
+            chunk = self.rfile.read(min(rest, 1 << 16))
+            if not chunk:
+                break
+            rest -= len(chunk)
+        return body, False
+
+    def _event(self, body: bytes) -> dict[str, Any]:
+        """The payload format 2.0 event API Gateway's HTTP API would deliver for this request."""
+        url = urlsplit(self.path)
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            name = name.lower()
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        try:
+            text, encoded = body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode("ascii"), True
+        now = datetime.now(timezone.utc)
+        return {
+            "version": "2.0",
+            "routeKey": "$default",
+            "rawPath": url.path,
+            "rawQueryString": url.query,
+            "headers": headers,
+            "requestContext": {
+                "accountId": "anonymous",
+                "apiId": "local",
+                "domainName": headers.get("host", HOST),
+                "domainPrefix": "local",
+                "http": {"method": self.command, "path": url.path, "protocol": self.request_version,
+                         "sourceIp": self.client_address[0], "userAgent": headers.get("user-agent", "")},
+                "requestId": uuid.uuid4().hex,
+                "routeKey": "$default",
+                "stage": "$default",
+                "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                "timeEpoch": int(now.timestamp() * 1000),
+            },
+            "body": text,
+            "isBase64Encoded": encoded,
+        }
+
+    # -- the site
+
+    def list_directory(self, path: str):
+        # A directory without index.html is not a page of the site.
+        self.send_error(404)
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self.server.site_dir / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        data = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", CONTENT_TYPES[".html"])
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        suffix = Path(path).suffix.lower()
+        return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+
+    def end_headers(self) -> None:
+        if not urlsplit(getattr(self, "path", "")).path.startswith(API_PATH):
+            # Always revalidate: after a rebuild the browser must see the new page and scripts.
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # API requests are logged by the handler as JSON lines; the site's requests briefly, no address.
+        if not urlsplit(getattr(self, "path", "")).path.startswith(API_PATH):
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {format % args}\n")
+
+
+class _Context:
+    """The little of Lambda's context object the handler reads."""
+
+    function_name = "swanilai-local"
+    memory_limit_in_mb = 0
+
+    def __init__(self, request_id: str) -> None:
+        self.aws_request_id = request_id
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000

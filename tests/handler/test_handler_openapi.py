@@ -1,0 +1,58 @@
+"""handler/openapi.yaml is a valid OpenAPI 3.1 document and says what the code does."""
+from __future__ import annotations
+
+from handler_support import openapi, schema_errors
+
+from handler import errors, fields
+from handler.submission import ANSWER_KEYS, CANDIDATE_KEYS, TOP_LEVEL_KEYS
+
+
+def _all_errors() -> list[type[errors.ApiError]]:
+    found, todo = [], [errors.ApiError]
+    while todo:
+        cls = todo.pop()
+        found.extend(cls.__subclasses__())
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_document_is_valid_openapi_3_1():
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
+    spec = openapi()
+    assert spec["openapi"].startswith("3.1")
+    validate(spec, cls=OpenAPIV31SpecValidator)
+
+
+def test_request_schema_names_the_fields_the_handler_reads():
+    schema = openapi()["components"]["schemas"]["Submission"]
+    assert set(schema["properties"]) == TOP_LEVEL_KEYS
+    candidate = schema["properties"]["candidate"]
+    assert tuple(candidate["properties"]) == CANDIDATE_KEYS
+    assert (candidate["properties"]["name"]["minLength"], candidate["properties"]["name"]["maxLength"]) == (
+        fields.NAME_MIN, fields.NAME_MAX)
+    assert candidate["properties"]["email"]["maxLength"] == fields.EMAIL_MAX
+    assert candidate["properties"]["phone"]["maxLength"] == fields.PHONE_MAX
+    answer = schema["properties"]["answers"]["additionalProperties"]
+    assert set(answer["properties"]) == ANSWER_KEYS
+    assert answer["properties"]["verdict"]["enum"] == list(fields.VERDICTS)
+
+
+def test_every_error_code_and_status_is_documented():
+    spec = openapi()
+    documented = set(spec["components"]["schemas"]["Error"]["properties"]["error"]["enum"])
+    raised = {cls.code for cls in _all_errors()}
+    assert raised | {"throttled"} == documented
+    responses = spec["paths"]["/submissions"]["post"]["responses"]
+    assert {str(cls.status) for cls in _all_errors()} <= set(responses)
+
+
+def test_request_schema_refuses_what_the_handler_refuses(seed):
+    from handler_support import full_payload
+
+    good = full_payload(seed)
+    assert schema_errors(good, "#/components/schemas/Submission") == []
+    for broken in ({**good, "declaration": False}, {**good, "website": "x"}, {**good, "nik": "1"},
+                   {**good, "scheme": {"id": "A B", "version": seed.version}}):
+        assert schema_errors(broken, "#/components/schemas/Submission") != []
