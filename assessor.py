@@ -791,6 +791,11 @@ def list_command(directory: str, scheme: str | None) -> None:
     click.echo(f"{len(items)} submission(s), {sum(1 for i in items if i.review is None)} not reviewed", err=True)
 
 
+def _beside(directory: str, name: str) -> Path:
+    """Where output goes by default: inside the local copy read, or here when reading a bucket."""
+    return Path(name) if directory.startswith("s3://") else Path(directory) / name
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -819,7 +824,7 @@ def render(ids: tuple[str, ...], render_all: bool, pdf: bool, out: Path | None, 
     items = load_all(store, chosen)
     if not items:
         raise AssessorError(f"no submissions in {store.describe()}: run `assessor.py pull` first")
-    out = out or Path(directory) / "forms"
+    out = out or _beside(directory, "forms")
     env = _jinja()
     started = time.monotonic()
     with PdfWriter() if pdf else nullcontext() as writer:
@@ -842,7 +847,7 @@ def render(ids: tuple[str, ...], render_all: bool, pdf: bool, out: Path | None, 
 @click.option("--xlsx", "fmt", flag_value="xlsx", help="one workbook, sheets `submissions` and `answers` (default)")
 @click.option("--csv", "fmt", flag_value="csv", help="two files: OUT and OUT-answers.csv (UTF-8)")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="where to write  [default: submissions.xlsx or submissions.csv]")
+              help="where to write  [default: DIR/exports/submissions.xlsx or .csv]")
 @_dir_option()
 @_scheme_option
 def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None) -> None:
@@ -853,7 +858,7 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
     evidence. Text that starts with =, +, -, @ gets a leading apostrophe so no spreadsheet runs it.
     """
     fmt = fmt or ("csv" if out and out.suffix.lower() == ".csv" else "xlsx")
-    out = out or Path(f"submissions.{fmt}")
+    out = out or _beside(directory, "exports") / f"submissions.{fmt}"
     store = open_source(directory)
     items = load_all(store, index(store, scheme).values())
     submissions, answers = export_rows(items)

@@ -59,11 +59,14 @@ def test_csv_writes_two_files_neutralised(invoke, copy, seed, tmp_path):
     assert (hostile["candidate_name"], hostile["candidate_phone"]) == ("'=cmd|' /C calc'!A0", "'+6281234567890")
 
 
-def test_format_follows_the_out_suffix_and_defaults_to_xlsx(invoke, copy, tmp_path, monkeypatch):
+def test_format_follows_the_out_suffix_and_defaults_to_xlsx_in_the_copy(invoke, copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert invoke("export", "--dir", copy.root).exit_code == 0
     assert invoke("export", "--dir", copy.root, "--out", "r.csv").exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "r-answers.csv", "r.csv", "submissions.xlsx"]
+    assert invoke("export", "--csv", "--dir", copy.root).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "r-answers.csv", "r.csv"]
+    assert sorted(p.name for p in (copy.root / "exports").iterdir()) == [
+        "submissions-answers.csv", "submissions.csv", "submissions.xlsx"]
 
 
 @pytest.mark.parametrize("value, expected", [

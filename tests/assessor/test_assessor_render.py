@@ -201,3 +201,15 @@ def test_the_schemes_kind_is_shown_by_striking_the_other_two(invoke, copy, seed)
     store_record(copy.store, record)
     page = rendered_for(invoke, copy, record)
     assert '<span class="kinds">(<s>KKNI</s>/Okupasi/<s>Klaster</s>)</span>' in page
+
+
+def test_render_straight_from_a_bucket_writes_into_the_current_directory(invoke, s3, bucket, seed, tmp_path, monkeypatch):
+    from handler.store import S3Store
+
+    record = make_record(seed, name="Langsung dari S3")
+    store_record(S3Store(bucket, client=s3), record)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("render", "--all", "--dir", f"s3://{bucket}")
+    assert result.exit_code == 0, result.output
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == [
+        "forms", f"forms/FR.APL.02-{record['submission_id']}.html"]
