@@ -52,6 +52,9 @@ class Store(Protocol):
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """Every object whose key starts with prefix, in key order."""
 
+    def children(self, prefix: str) -> list[str]:
+        """The folders right under prefix (which ends with "/"), as keys ending with "/", in order."""
+
     def describe(self) -> str:
         """Where this store is, for messages (never secrets)."""
 
@@ -127,15 +130,32 @@ class LocalStore:
             raise StoreUnavailable(f"cannot read {key}: {exc.strerror}") from exc
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
-        base = self.root / prefix.rsplit("/", 1)[0] if "/" in prefix else self.root
+        folder, _, start = prefix.rpartition("/")
+        base = self.root / folder if folder else self.root
         if not base.is_dir():
             return
-        paths = sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
-        for path in paths:
+        # Walk only the entries of base that can match the prefix, not their siblings.
+        paths = []
+        for entry in os.scandir(base):
+            if entry.name.startswith(start) and not entry.name.startswith(".tmp-"):
+                if entry.is_dir():
+                    paths.extend(p for p in Path(entry.path).rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+                elif entry.is_file():
+                    paths.append(Path(entry.path))
+        for path in sorted(paths):
             key = path.relative_to(self.root).as_posix()
             if key.startswith(prefix):
                 stat = path.stat()
                 yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc))
+
+    def children(self, prefix: str) -> list[str]:
+        try:
+            entries = list(os.scandir(self._path(prefix.rstrip("/")) if prefix.strip("/") else self.root))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read {prefix}: {exc.strerror}") from exc
+        return sorted(f"{prefix}{entry.name}/" for entry in entries if entry.is_dir() and not entry.name.startswith("."))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -222,13 +242,25 @@ class S3Store:
     def list(self, prefix: str) -> Iterator[StoredObject]:
         from botocore.exceptions import ClientError
 
-        paginator = self.client.get_paginator("list_objects_v2")
         try:
+            paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
                 for item in page.get("Contents", ()):
                     yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"])
         except ClientError as exc:
             raise _unavailable(exc) from exc
+        except Exception as exc:  # no credentials, connection errors, timeouts: as get and create do
+            raise _unavailable(exc) from exc
+
+    def children(self, prefix: str) -> list[str]:
+        found = []
+        try:
+            paginator = self.client.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/"):
+                found.extend(item["Prefix"][len(self.prefix):] for item in page.get("CommonPrefixes", ()))
+        except Exception as exc:  # S3 errors, no credentials, connection errors: as list does
+            raise _unavailable(exc) from exc
+        return sorted(found)
 
 
 def _error_code(exc: Exception) -> str:
