@@ -47,7 +47,7 @@ from handler.record import (  # noqa: E402
 )
 from handler.store import (  # noqa: E402
     RECORD_KEY, REVIEW_KEY, REVIEWS, SUBMISSIONS, AlreadyExists, LocalStore, S3Store, Store,
-    StoreUnavailable, review_key,
+    LATE_KEY, StoreUnavailable, review_key,
 )
 
 WIB = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta, no daylight saving
@@ -313,6 +313,11 @@ def list_wanted(source: Store, pool: ThreadPoolExecutor, scheme: str | None, sin
     for _ in ("year", "month", "day"):
         found = pool.map(source.children, folders)
         folders = [folder for children in found for folder in children if _folder_wanted(folder, since)]
+    # A retry may heal a record into a day already over; it announces that under late/ first.
+    late = pool.map(lambda scheme_id: list(source.list(f"{SUBMISSIONS}/{scheme_id}/late/")), schemes)
+    reopened = {f"{SUBMISSIONS}/{m['scheme']}/{m['y']}/{m['m']}/{m['d']}/"
+                for objects in late for obj in objects if (m := LATE_KEY.match(obj.key))}
+    skip = set(skip) - reopened
     unlisted = [folder for folder in folders if folder in skip]
     prefixes = [folder for folder in folders if folder not in skip]
     prefixes += [f"{REVIEWS}/{scheme_id}/{digit}" for scheme_id in schemes for digit in "0123456789abcdef"]
@@ -320,8 +325,9 @@ def list_wanted(source: Store, pool: ThreadPoolExecutor, scheme: str | None, sin
     return [(key, size) for objects in listed for key, size in objects if _wanted(key, since)], unlisted
 
 
-# -- finished days: a record's key carries its UTC day of receipt and records are only ever created
-# at receipt, so once a day is over (with a day's margin for a slow write) its folder never changes.
+# -- finished days: a record's key carries its UTC day of receipt and records are created at
+# receipt, so once a day is over (with a day's margin for a slow write) its folder does not change;
+# the one exception, a retry healing a record into its past day, is announced under late/ (store.py).
 # After a pull that completed such a day, DIR/.swanilai-pull.json keeps the day's file count and
 # bytes; while the copy of that day still adds up to them, later pulls do not list it again.
 # A file deleted or damaged in the copy breaks the sum, and the day is listed and fetched again.

@@ -10,6 +10,9 @@ key; the marker `submissions/<scheme>/by-id/<id>.marker` can. Flow:
    exists (a crash or an outage may have come between marker and record) by creating it again
    from the marker's time, which rebuilds the very same bytes, and answer 200 with the stored receipt.
 
+A record healed into a past day is first announced under `submissions/<scheme>/late/` (see
+store.late_record_key), because readers may stop listing days that are over.
+
 Nothing is ever overwritten: both writes are create-only, and AlreadyExists on the record only
 means a concurrent retry wrote the same bytes first.
 """
@@ -22,7 +25,14 @@ from typing import Any
 
 from handler.catalog import CatalogEntry
 from handler.errors import SchemeOutdated, SubmissionConflict
-from handler.store import AlreadyExists, Store, StoreUnavailable, submission_key, submission_marker_key
+from handler.store import (
+    AlreadyExists,
+    Store,
+    StoreUnavailable,
+    late_record_key,
+    submission_key,
+    submission_marker_key,
+)
 from handler.submission import RECORD_VERSION, Submission, build_receipt, build_record, record_bytes
 
 
@@ -65,12 +75,12 @@ def file_submission(store: Store, submission: Submission, entry: CatalogEntry | 
         store.create(submission_marker_key(submission.scheme_id, submission.submission_id),
                      json.dumps(marker, ensure_ascii=False).encode("utf-8"))
     except AlreadyExists:
-        return _file_retry(store, submission, entry)
-    _create_record(store, key, body)
+        return _file_retry(store, submission, entry, now)
+    _create_once(store, key, body)
     return Filed(201, receipt)
 
 
-def _file_retry(store: Store, submission: Submission, entry: CatalogEntry) -> Filed:
+def _file_retry(store: Store, submission: Submission, entry: CatalogEntry, now: datetime) -> Filed:
     try:
         marker = read_marker(store, submission.scheme_id, submission.submission_id)
     except LookupError:
@@ -79,7 +89,12 @@ def _file_retry(store: Store, submission: Submission, entry: CatalogEntry) -> Fi
     if marker.fingerprint != submission.fingerprint():
         raise SubmissionConflict(marker.receipt)
     body = record_bytes(build_record(submission, entry.document, marker.receipt["received_at"]))
-    _create_record(store, marker.key, body)
+    past_day = marker.key != submission_key(submission.scheme_id, now, submission.submission_id)
+    if past_day and store.get(marker.key) is None:
+        # The record is about to appear under a day that is already over: say so first
+        # (create-only, idempotent), so readers that skip finished days look at it again.
+        _create_once(store, late_record_key(marker.key), b"")
+    _create_once(store, marker.key, body)
     return Filed(200, marker.receipt)
 
 
@@ -97,7 +112,7 @@ def _file_older_version(store: Store, submission: Submission) -> Filed:
     return Filed(200, marker.receipt)
 
 
-def _create_record(store: Store, key: str, body: bytes) -> None:
+def _create_once(store: Store, key: str, body: bytes) -> None:
     try:
         store.create(key, body)
     except AlreadyExists:

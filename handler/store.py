@@ -75,6 +75,22 @@ def submission_marker_key(scheme_id: str, submission_id: str) -> str:
     return f"{SUBMISSIONS}/{scheme_id}/by-id/{submission_id}.marker"
 
 
+def late_record_key(record_key: str) -> str:
+    """Where a record written after its own day announces itself.
+
+    Records normally appear only under the day they are received, so a reader may stop listing a
+    day once it is over. The one exception is a retry that heals a record whose marker was written
+    on an earlier day; it first writes this key, which names the day, so readers look again.
+    """
+    match = RECORD_KEY.match(record_key)
+    if match is None:
+        raise ValueError(f"not a record key: {record_key!r}")
+    return f"{SUBMISSIONS}/{match['scheme']}/late/{match['y']}-{match['m']}-{match['d']}/{match['id']}.marker"
+
+
+LATE_KEY = re.compile(r"^submissions/(?P<scheme>[a-z0-9-]+)/late/(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.marker$")
+
+
 def review_key(scheme_id: str, submission_id: str, reviewed_at: datetime) -> str:
     stamp = reviewed_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     return f"{REVIEWS}/{scheme_id}/{submission_id}/{stamp}.json"

@@ -86,7 +86,9 @@ def bucket(s3) -> str:
 # -- a real browser
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API allows one running instance per thread, and
+# assessor.py's PDF rendering (called in-process by its tests) starts its own.
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run does)")

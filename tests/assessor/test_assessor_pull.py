@@ -201,6 +201,22 @@ def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(sou
     assert (tmp_path / source.keys[1]).read_bytes() == source.store.get(source.keys[1])
 
 
+def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(source, tmp_path, seed):
+    import assessor
+    from handler.store import late_record_key
+
+    later = date(2026, 12, 31)
+    assessor.pull(source.store, tmp_path, today=later, progress=False)
+    # A retry heals a record into the 23rd, long over: it announces it, then writes it.
+    healed = make_record(seed, name="Empat")
+    source.store.create(late_record_key(record_key(healed)), b"")
+    key = store_record(source.store, healed)
+    again = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    assert again.new == 1
+    assert (tmp_path / key).read_bytes() == source.store.get(key)
+    assert not any("/late/" in path for path in pulled(tmp_path))
+
+
 def test_days_not_yet_over_are_always_listed(source, tmp_path):
     import assessor
 

@@ -12,74 +12,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handler_support import ORIGIN, check_response, full_payload, make_event  # noqa: E402
+from handler_api import Clock, configure_api  # noqa: E402
+from handler_support import full_payload  # noqa: E402
 
 from handler import app  # noqa: E402
 from handler.catalog import forget_schemes  # noqa: E402
 from handler.config import Config  # noqa: E402
 from handler.request import method_of  # noqa: E402
 from handler.store import LocalStore  # noqa: E402
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Result:
-    status: int
-    headers: dict[str, str]
-    text: str
-    raw: dict[str, Any]
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.text)
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return self.json["fields"]
-
-
-@dataclass
-class Api:
-    """The handler configured for one test; every call's response is held to handler/openapi.yaml."""
-
-    store: Any
-    clock: Clock
-    logs: list[dict[str, Any]] = field(default_factory=list)
-
-    def call(self, event: dict[str, Any]) -> Result:
-        raw = app.lambda_handler(event, None)
-        assert set(raw) == {"statusCode", "headers", "body", "isBase64Encoded"}
-        assert raw["isBase64Encoded"] is False
-        result = Result(raw["statusCode"], raw["headers"], raw["body"], raw)
-        # Any method but OPTIONS is answered as the POST operation documents (405 included).
-        check_response("OPTIONS" if method_of(event) == "OPTIONS" else "POST", result.status, result.headers, result.text)
-        return result
-
-    def post(self, payload: dict[str, Any] | str | bytes, **event_options: Any) -> Result:
-        return self.call(make_event(payload, **event_options))
-
-    def keys(self) -> list[str]:
-        return [item.key for item in self.store.list("")]
-
-
-def configure_api(store: Any, catalog_dir: Path, clock: Clock, **options: Any) -> Api:
-    api = Api(store=store, clock=clock)
-    forget_schemes()
-    app.configure(Config(store=store, catalog_dir=catalog_dir, allowed_origins=frozenset({ORIGIN}),
-                         clock=clock, log=api.logs.append, **options))
-    return api
 
 
 @pytest.fixture

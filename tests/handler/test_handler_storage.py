@@ -8,7 +8,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from conftest import configure_api
+from handler_api import configure_api
 from handler_support import full_payload
 
 from handler import app
@@ -196,6 +196,23 @@ def test_crash_between_marker_and_record_is_healed_by_the_retry(backend, catalog
     body = backend.get(RECORD)
     assert hashlib.sha256(body).hexdigest() == retry.json["sha256"]
     assert json.loads(body)["received_at"] == "2026-11-23T23:15:02.123Z"
+
+
+@pytest.mark.parametrize("later, announced", [({"minutes": 20}, False), ({"days": 3}, True)],
+                         ids=["healed-the-same-day-is-not-announced", "healed-days-later-is-announced-under-late"])
+def test_a_record_healed_into_a_past_day_is_announced_first(backend, catalog_dir, clock, payload, later, announced):
+    faulty = Faulty(backend, Crash(), when=lambda key: "/by-id/" not in key)
+    api = configure_api(faulty, catalog_dir, clock)
+    try:
+        with pytest.raises(Crash):
+            app.lambda_handler(__import__("handler_support").make_event(payload), None)
+        clock.advance(**later)
+        assert api.post(payload).status == 200
+    finally:
+        app.configure(None)
+    late = f"submissions/{SEED}/late/{RECORD.split('/')[2]}-{RECORD.split('/')[3]}-{RECORD.split('/')[4]}/{ID}.marker"
+    assert backend.get(RECORD) is not None
+    assert (backend.get(late) is not None) == announced
 
 
 def _client_error(code: str, status: int):

@@ -5,7 +5,7 @@ import base64
 import json
 
 import pytest
-from conftest import configure_api
+from handler_api import configure_api
 from handler_support import ORIGIN, check_response, make_event
 
 from handler import app
