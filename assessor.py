@@ -445,13 +445,7 @@ def _download(source: Store, dest: Path, key: str) -> bool:
         return False  # removed from the source since it was listed
     path = dest / key
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{PULL_TMP_PREFIX}{uuid.uuid4().hex}"
-    try:
-        write_file(tmp, body)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, body, tmp_prefix=PULL_TMP_PREFIX)
     return True
 
 
@@ -557,9 +551,9 @@ class PdfWriter:
         self._playwright.stop()
 
 
-def write_atomically(path: Path, body: bytes) -> None:
+def write_atomically(path: Path, body: bytes, tmp_prefix: str = ".tmp-") -> None:
     """Replace path with body in one step: readers see the old file or the new one, never half."""
-    tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
+    tmp = path.parent / f"{tmp_prefix}{uuid.uuid4().hex}"
     try:
         write_file(tmp, body)
         os.replace(tmp, path)

@@ -105,10 +105,10 @@ def build(api_url: str = DEFAULT_API_URL, site_dir: Path = SITE_DIR, scheme_dir:
     """Check, compile the catalog, and build the static site with mkdocs-material."""
     result = check(scheme_dir, quiet=True)
     if result.errors:
-        raise BuildError(f"{len(result.errors)} error(s) in {_display(scheme_dir)}; fix them and build again")
+        raise BuildError(f"{len(result.errors)} error(s) in {display_path(scheme_dir)}; fix them and build again")
     write_catalog(result.schemes, catalog_dir)
     _mkdocs_build(api_url, site_dir, catalog_dir)
-    print(f"built {len(result.schemes)} scheme page(s) into {_display(site_dir)}/", file=sys.stderr)
+    print(f"built {len(result.schemes)} scheme page(s) into {display_path(site_dir)}/", file=sys.stderr)
 
 
 def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path) -> None:
@@ -129,7 +129,8 @@ def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as LSP staff see it: relative to the repository when inside it."""
     try:
         return str(path.resolve().relative_to(ROOT))
     except ValueError:

@@ -5,7 +5,6 @@ import os
 import sys
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -13,14 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import build  # noqa: E402
+from browserkit import CHROMIUM, CHROMIUM_ARGS, phone_context  # noqa: E402
 from handler.scheme import Scheme, read_catalog_entry  # noqa: E402
 
 SEED_ID = "konsultasi-manajemen-pemasaran"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
-PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True,
-         "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
 
 
 # -- schemes and the site
@@ -103,20 +99,9 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A phone-sized page that records every request leaving 127.0.0.1 and blocks it."""
-    context = browser.new_context(**PHONE)
-    outside: list[str] = []
-
-    def guard(route) -> None:
-        host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context = phone_context(browser)
     page = context.new_page()
-    page.outside_requests = outside  # type: ignore[attr-defined]
+    page.outside_requests = context.outside_requests  # type: ignore[attr-defined]
     yield page
     context.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -24,16 +23,7 @@ SEED_ID = "konsultasi-manajemen-pemasaran"
 SITE_ORIGIN = "https://d111111abcdef8.cloudfront.net"
 
 
-def _load_publish():
-    if "swanilai_publish" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("swanilai_publish", INFRA / "publish.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["swanilai_publish"]
-
-
-publish = _load_publish()
+from infra_support import publish
 
 
 # -- the built site under its Content-Security-Policy

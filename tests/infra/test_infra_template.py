@@ -5,7 +5,6 @@ The linters run from their own virtualenvs under .venv/tools/ (`bash infra/tools
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
 import shutil
@@ -27,16 +26,7 @@ REGION = "ap-southeast-3"
 LOCAL_ONLY_ENVIRONMENT = {"AWS_ENDPOINT_URL_S3"}
 
 
-def _load_publish():
-    if "swanilai_publish" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("swanilai_publish", INFRA / "publish.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["swanilai_publish"]
-
-
-publish = _load_publish()
+from infra_support import publish
 
 
 def tool(name: str, executable: str | None = None) -> str:

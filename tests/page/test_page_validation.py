@@ -1,33 +1,20 @@
 """Kirim checks everything first: exact Indonesian messages beside the fields and in the summary."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import expect
 
-from pagekit import API_GLOB, RECEIPT, ROOT, SEED_PATH, draw_signature, fill_valid, open_seed
+from browserkit import phone_context
+from pagekit import API_GLOB, RECEIPT, SEED_PATH, draw_signature, fill_valid, open_seed
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def form_page(request, browser, static_url):
+def form_page(browser, static_url):
     """One phone page for the whole module; each test starts from a valid, fully filled form."""
-    # The shared phone settings, from the conftest module pytest registered (importing "conftest"
-    # by name could pick another directory's conftest.py).
-    shared = request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
-    context = browser.new_context(**shared.PHONE)
-    outside: list[str] = []
-
-    def guard(route) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context = phone_context(browser)
+    outside = context.outside_requests
     page = context.new_page()
     sent: list[str] = []
     # Validation must stop every one of these before the network: record anything that gets through.

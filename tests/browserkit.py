@@ -1,0 +1,31 @@
+"""Chromium as the tests drive it: the launch settings, a phone, and a guard that keeps pages on 127.0.0.1.
+
+A plain module, not a fixture file, so that module-scoped fixtures elsewhere can build the same phone.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True,
+         "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+def phone_context(browser):
+    """A phone-sized context that aborts, and records in `context.outside_requests`, any request leaving 127.0.0.1."""
+    context = browser.new_context(**PHONE)
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    context.outside_requests = outside
+    return context
