@@ -151,7 +151,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    build(api_url=args.api_url, site_dir=args.site_dir, scheme_dir=args.schemes)
+    build(api_url=args.api_url, site_dir=args.site_dir, scheme_dir=args.schemes, catalog_dir=args.catalog_dir)
     return 0
 
 
@@ -183,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="check, compile the catalog and build site/")
     build_cmd.add_argument("--api-url", default=DEFAULT_API_URL, help=f"where the page sends submissions (default: {DEFAULT_API_URL})")
     build_cmd.add_argument("--site-dir", type=Path, default=SITE_DIR, help="output directory (default: site/)")
+    build_cmd.add_argument("--catalog-dir", type=Path, default=CATALOG_DIR,
+                           help="where the compiled catalog goes (default: handler/catalog/, packaged with the handler)")
     build_cmd.set_defaults(run=_cmd_build)
 
     serve = commands.add_parser("serve", help="build, then serve the site and the submission API on 127.0.0.1")

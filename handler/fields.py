@@ -27,8 +27,12 @@ VERDICTS = ("K", "BK")
 NAME_MIN = 2
 NAME_MAX = 200
 EMAIL_MAX = 254
-PHONE_MIN = 6
 PHONE_MAX = 32
+# A phone number: an optional leading +, then digits, spaces, dots, hyphens and parentheses,
+# with 6 to 15 digits (15 is the E.164 maximum). The page and the handler apply the same rule.
+PHONE_DIGITS_MIN = 6
+PHONE_DIGITS_MAX = 15
+PHONE_PATTERN = r"^(\+?[0-9 ().-]+)?$"  # empty means "not given"
 EVIDENCE_MAX = 2000
 TYPED_SIGNATURE_MIN = 2
 TYPED_SIGNATURE_MAX = 200

@@ -33,7 +33,7 @@ _UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0
 # Pragmatic: the WHATWG form rule for type=email, plus a dot in the domain (a real address).
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_PHONE = re.compile(r"^[0-9+\-() ]+$")
+_PHONE = re.compile(f.PHONE_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Fields the page fills in itself, named as the candidate sees them (the receipt says "Nomor pengiriman").
 _SCHEME_LABEL = "Skema sertifikasi"
@@ -250,10 +250,10 @@ def _check_candidate(value: Any, problems: dict[str, str]) -> tuple[str | None, 
         problems[f.CANDIDATE_EMAIL] = (f"{f.LABELS[f.CANDIDATE_EMAIL]} tidak valid. Periksa penulisannya, misalnya "
                                        "nama@contoh.co.id, atau kosongkan kolom ini.")
     phone = _check_text(value.get("phone"), f.CANDIDATE_PHONE, 0, f.PHONE_MAX, problems)
-    if phone and f.CANDIDATE_PHONE not in problems and (len(phone) < f.PHONE_MIN or not _PHONE.match(phone)):
-        problems[f.CANDIDATE_PHONE] = (f"{f.LABELS[f.CANDIDATE_PHONE]} tidak valid: tulis {f.PHONE_MIN} sampai "
-                                       f"{f.PHONE_MAX} karakter berupa angka, spasi, +, -, atau tanda kurung, "
-                                       "misalnya 0812-3456-7890, atau kosongkan kolom ini.")
+    if phone and f.CANDIDATE_PHONE not in problems and (
+            not _PHONE.match(phone) or not f.PHONE_DIGITS_MIN <= sum(c.isdigit() for c in phone) <= f.PHONE_DIGITS_MAX):
+        problems[f.CANDIDATE_PHONE] = (f"{f.LABELS[f.CANDIDATE_PHONE]} tidak valid: tuliskan nomor seperti "
+                                       "0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.")
     return name, email or None, phone or None
 
 

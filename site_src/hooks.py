@@ -75,10 +75,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+def render_form(scheme: Scheme, api_url: str) -> str:
+    """The whole FR.APL.02 form of one scheme, as the page's content."""
+    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     scheme = _scheme_of(page)
     if scheme is not None:
-        return _env.get_template("form.html.j2").render(scheme=scheme, api_url=config["extra"]["api_url"])
+        return render_form(scheme, config["extra"]["api_url"])
     if page.is_homepage:
         schemes = sorted(_schemes.values(), key=lambda s: s.number)
         return html + _env.get_template("catalog.html.j2").render(schemes=schemes, prefix=PAGE_PREFIX)

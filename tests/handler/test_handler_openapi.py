@@ -34,6 +34,7 @@ def test_request_schema_names_the_fields_the_handler_reads():
         fields.NAME_MIN, fields.NAME_MAX)
     assert candidate["properties"]["email"]["maxLength"] == fields.EMAIL_MAX
     assert candidate["properties"]["phone"]["maxLength"] == fields.PHONE_MAX
+    assert candidate["properties"]["phone"]["pattern"] == fields.PHONE_PATTERN
     answer = schema["properties"]["answers"]["additionalProperties"]
     assert set(answer["properties"]) == ANSWER_KEYS
     assert answer["properties"]["verdict"]["enum"] == list(fields.VERDICTS)

@@ -23,8 +23,8 @@ SIGNATURE_REQUIRED = "Tanda Tangan Asesi wajib diisi: bubuhkan tanda tangan pada
 SIGNATURE_UNREADABLE = "Gambar Tanda Tangan Asesi tidak terbaca. Hapus lalu bubuhkan kembali tanda tangan Anda."
 DECLARATION = "Pernyataan wajib dicentang: nyatakan bahwa jawaban dan bukti yang Anda isi benar."
 EMAIL = "Email tidak valid. Periksa penulisannya, misalnya nama@contoh.co.id, atau kosongkan kolom ini."
-PHONE = ("Nomor telepon tidak valid: tulis 6 sampai 32 karakter berupa angka, spasi, +, -, atau tanda kurung, "
-         "misalnya 0812-3456-7890, atau kosongkan kolom ini.")
+PHONE = ("Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, "
+         "atau kosongkan kolom ini.")
 
 
 def setting(path: str, value: Any) -> Callable[[dict], None]:
@@ -114,7 +114,9 @@ INVALID = [
     ("email_a_list", setting("candidate.email", ["siti@contoh.co.id"]),
      {"candidate.email": "Email tidak terbaca; isi kembali dengan teks."}),
     ("phone_with_letters", setting("candidate.phone", "0812-ABC-7890"), {"candidate.phone": PHONE}),
-    ("phone_five_characters", setting("candidate.phone", "12345"), {"candidate.phone": PHONE}),
+    ("phone_five_digits", setting("candidate.phone", "12345"), {"candidate.phone": PHONE}),
+    ("phone_sixteen_digits", setting("candidate.phone", "+62 812 3456 7890 123"), {"candidate.phone": PHONE}),
+    ("phone_plus_in_the_middle", setting("candidate.phone", "0812+3456+7890"), {"candidate.phone": PHONE}),
     ("phone_33_characters", setting("candidate.phone", "1" * 33),
      {"candidate.phone": "Nomor telepon terlalu panjang: paling banyak 32 karakter (sekarang 33)."}),
     # -- declaration, signature, id
@@ -220,6 +222,7 @@ VALID = [
     ("name_exactly_200", setting("candidate.name", "S" * 200)),
     ("upper_case_submission_id", setting("submission_id", "0B5F8A47-3C1E-4D2A-9F6B-1E2D3C4B5A69")),
     ("phone_with_parentheses", setting("candidate.phone", "(021) 555-0199")),
+    ("phone_with_dots", setting("candidate.phone", "0812.3456.7890")),
     ("png_signature_just_under_limit", setting("signature", png_data_url(png(230, 296, noise=True)))),
 ]
 

@@ -116,7 +116,7 @@ CASES = [
     pytest.param(
         "document.getElementById('candidate-phone').value = '0812-ABC'", "candidate-phone",
         "candidate.phone",
-        "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan.",
+        "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.",
         "#candidate-phone",
         id="bad-phone",
     ),

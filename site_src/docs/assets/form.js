@@ -30,7 +30,7 @@
     nameMissing: "Tuliskan Nama Asesi.",
     nameShort: "Nama Asesi terlalu pendek: tuliskan nama lengkap Anda.",
     email: "Email tidak valid: tuliskan alamat seperti nama@contoh.com, atau kosongkan.",
-    phone: "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan.",
+    phone: "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.",
     declaration: "Centang pernyataan bahwa jawaban Anda benar dan dapat dipertanggungjawabkan.",
     signature: "Tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan.",
     signatureBig: "Tanda tangan terlalu besar untuk dikirim. Tekan \u201cHapus tanda tangan\u201d, lalu tanda tangani lagi.",
@@ -58,6 +58,9 @@
       nameMin: Number(data.nameMin) || 2,
       evidenceMax: Number(data.evidenceMax) || 2000,
       signatureMax: Number(data.signatureMax) || 204800,
+      // The handler's own rule (handler/fields.py), so the page never accepts what the server refuses.
+      phone: new RegExp(data.phonePattern || "^(\\+?[0-9 ().-]+)?$"),
+      phoneDigits: (data.phoneDigits || "6-15").split("-").map(Number),
     };
     const elements = [...form.querySelectorAll(".apl02-element")].map((node) => ({
       node,
@@ -299,7 +302,8 @@
       if (mail && !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(mail)) found.push([email.name, MSG.email]);
       const tel = phone.value.trim();
       const digits = tel.replace(/\D/g, "").length;
-      if (tel && (!/^\+?[\d\s().-]+$/.test(tel) || digits < 6 || digits > 15)) found.push([phone.name, MSG.phone]);
+      const [fewest, most] = limits.phoneDigits;
+      if (tel && (!limits.phone.test(tel) || digits < fewest || digits > most)) found.push([phone.name, MSG.phone]);
       if (!declaration.checked) found.push([declaration.name, MSG.declaration]);
       const drawn = pad.dataUrl();
       if (drawn && drawn.length * 0.75 > limits.signatureMax) found.push([SIGNATURE, MSG.signatureBig]);
