@@ -4,19 +4,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from pagekit import fake_api, RECEIPT, fill_valid, open_seed, run_axe
+from pagekit import RECEIPT, fake_api, fill_valid, no_script_errors_nor_outside_requests, open_seed, run_axe  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def no_script_errors_nor_outside_requests(phone):
-    """Fail the test on any uncaught error in the page's scripts or any request leaving 127.0.0.1."""
-    errors: list[str] = []
-    phone.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield
-    assert errors == []
-    assert phone.outside_requests == []
 
 
 def test_seed_page_has_no_serious_accessibility_violation_when_empty(phone, static_url):

@@ -9,19 +9,13 @@ from playwright.sync_api import expect
 
 from handler import fields
 from handler.scheme import plain_text
-from pagekit import DRAFT_KEY, NAME, SEED_PATH, draft, draw_signature, fill_valid, open_seed
+from pagekit import (  # noqa: F401 (no_script_errors_nor_outside_requests: autouse fixture)
+    DRAFT_KEY, NAME, SEED_PATH, draft, draw_signature, fill_valid, no_script_errors_nor_outside_requests, open_seed,
+)
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def no_script_errors_nor_outside_requests(phone):
-    """Fail the test on any uncaught error in the page's scripts or any request leaving 127.0.0.1."""
-    errors: list[str] = []
-    phone.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield
-    assert errors == []
-    assert phone.outside_requests == []
 
 _STRUCTURE_JS = """
 () => [...document.querySelectorAll(".apl02-unit")].map((unit) => ({
