@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from handler_support import Served, check_response, free_port
+from handler_support import Served, check_response, free_port, full_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"
@@ -13,19 +13,8 @@ SEED = "konsultasi-manajemen-pemasaran"
 pytestmark = pytest.mark.browser
 
 
-def answers_for(seed) -> dict[str, dict[str, str]]:
-    """What the candidate gives: K with evidence, every fourth element BK with none."""
-    answers = {}
-    for n, key in enumerate(seed.element_keys()):
-        if n % 4 == 3:
-            answers[key] = {"verdict": "BK", "evidence": ""}
-        else:
-            answers[key] = {"verdict": "K", "evidence": f"Laporan kerja {2019 + n % 6} untuk elemen {n + 1}"}
-    return answers
-
-
 def fill_whole_form(page, seed) -> dict[str, dict[str, str]]:
-    answers = answers_for(seed)
+    answers = full_payload(seed)["answers"]  # K with evidence, every third element BK
     for key, answer in answers.items():
         page.check(f'input[name="answers[{key}].verdict"][value="{answer["verdict"]}"]')
         if answer["evidence"]:
