@@ -12,6 +12,7 @@ visit fetches. Prints figures only; never asserts.
 
     .venv/bin/python bench/build.py [--sizes 10 100 1000] [--skip-naive]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 SEED = ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -36,7 +36,8 @@ def make_schemes(directory: Path, n: int) -> None:
     text = SEED.read_text(encoding="utf-8")
     for i in range(n):
         (directory / f"skema-{i:05d}.yaml").write_text(
-            text.replace("SS.018.05/SKM", f"SS.{i:05d}/SKM"), encoding="utf-8")
+            text.replace("SS.018.05/SKM", f"SS.{i:05d}/SKM"), encoding="utf-8"
+        )
 
 
 def timed(cmd: list[str]) -> float:
@@ -65,8 +66,12 @@ def naive_build(work: Path, catalog_dir: Path, n: int) -> float:
         (docs / "skema" / f"{scheme_id}.md").write_text(f"# {scheme.title}\n\n{form}\n", encoding="utf-8")
         nav.append(f"  - '{scheme.number}': skema/{scheme_id}.md")
     config = work / "mkdocs.yml"
-    config.write_text("site_name: naive\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
-                      + "\n".join(nav) + "\nmarkdown_extensions: [attr_list, md_in_html]\n", encoding="utf-8")
+    config.write_text(
+        "site_name: naive\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
+        + "\n".join(nav)
+        + "\nmarkdown_extensions: [attr_list, md_in_html]\n",
+        encoding="utf-8",
+    )
     return timed([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(work / "site")])
 
 
@@ -87,9 +92,17 @@ def first_visit_bytes(site_dir: Path, page: str) -> dict[str, int]:
     fetched: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                ],
+            )
             context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
             tab = context.new_page()
             tab.on("request", lambda request: fetched.append(request.url))
@@ -105,7 +118,9 @@ def first_visit_bytes(site_dir: Path, page: str) -> dict[str, int]:
             file = file / "index.html"
         if not file.is_file():
             continue
-        kind = {".html": "html", ".css": "css", ".js": "js", ".woff2": "font", ".woff": "font"}.get(file.suffix, "other")
+        kind = {".html": "html", ".css": "css", ".js": "js", ".woff2": "font", ".woff": "font"}.get(
+            file.suffix, "other"
+        )
         sizes[kind] = sizes.get(kind, 0) + len(gzip.compress(file.read_bytes(), 9))
     return sizes
 
@@ -128,16 +143,32 @@ def main() -> None:
             rows.append((n, check_s, build_s, naive_s))
             print(f"  measured {n} schemes", file=sys.stderr)
         # The real seed, built as the product builds it, for the page weight.
-        subprocess.run([PYTHON, str(ROOT / "build.py"), "build", "--site-dir", str(Path(tmp) / "seed"),
-                        "--catalog-dir", str(Path(tmp) / "seed-catalog")],
-                       check=True, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                PYTHON,
+                str(ROOT / "build.py"),
+                "build",
+                "--site-dir",
+                str(Path(tmp) / "seed"),
+                "--catalog-dir",
+                str(Path(tmp) / "seed-catalog"),
+            ],
+            check=True,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         sizes = first_visit_bytes(Path(tmp) / "seed", "skema/konsultasi-manajemen-pemasaran/")
 
-    print(f"{'schemes':>8} | {'check s':>8} {'ms/sch':>7} | {'build s':>8} {'ms/sch':>7} | {'naive s':>8} {'ms/sch':>7} | {'build/naive':>11}")
+    print(
+        f"{'schemes':>8} | {'check s':>8} {'ms/sch':>7} | {'build s':>8} {'ms/sch':>7} | {'naive s':>8} {'ms/sch':>7} | {'build/naive':>11}"
+    )
     for n, check_s, build_s, naive_s in rows:
         naive = f"{naive_s:8.2f} {naive_s / n * 1000:7.1f}" if naive_s else f"{'-':>8} {'-':>7}"
         ratio = f"{build_s / naive_s:10.2f}x" if naive_s else f"{'-':>11}"
-        print(f"{n:>8} | {check_s:8.2f} {check_s / n * 1000:7.1f} | {build_s:8.2f} {build_s / n * 1000:7.1f} | {naive} | {ratio}")
+        print(
+            f"{n:>8} | {check_s:8.2f} {check_s / n * 1000:7.1f} | {build_s:8.2f} {build_s / n * 1000:7.1f} | {naive} | {ratio}"
+        )
     print("targets: 1,000 schemes build <= 25 s and <= 0.4x naive; check of 1,000 <= 3 s")
     total = sum(sizes.values())
     parts = ", ".join(f"{kind} {size / 1024:.1f}" for kind, size in sorted(sizes.items()))

@@ -12,6 +12,7 @@ second sync for reference), and `render --all --pdf` of a sample. Prints figures
 awscli lives in its own virtualenv, .venv/tools/awscli/ (it pins another botocore than boto3's);
 this script creates it on first use.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,11 +28,10 @@ import time
 import uuid
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 AWSCLI_VERSION = "1.46.2"
 AWSCLI_VENV = ROOT / ".venv" / "tools" / "awscli"
@@ -53,19 +53,37 @@ def main() -> int:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     work = Path(tempfile.mkdtemp(prefix="swanilai-bench-"))
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ASSESSOR_"))}
-    env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="ap-southeast-3",
-               AWS_ENDPOINT_URL_S3=endpoint, AWS_EC2_METADATA_DISABLED="true",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="ap-southeast-3",
+        AWS_ENDPOINT_URL_S3=endpoint,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
     try:
         wait_for(port)
         size = fill_bucket(endpoint, args.n)
         print(f"bucket: {args.n} records, {size / 1e6:.1f} MB, on moto_server {endpoint} (its own process)")
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
         pull = [*ASSESSOR, "pull", "--from", f"s3://{BUCKET}", "--to", str(work / "pull"), *jobs]
-        sync = [str(aws), "s3", "sync", f"s3://{BUCKET}", str(work / "sync"), "--only-show-errors", "--endpoint-url", endpoint]
+        sync = [
+            str(aws),
+            "s3",
+            "sync",
+            f"s3://{BUCKET}",
+            str(work / "sync"),
+            "--only-show-errors",
+            "--endpoint-url",
+            endpoint,
+        ]
 
         first_pull = timed("assessor.py pull (empty dir)", pull, env)
         first_sync = timed("aws s3 sync (empty dir)", sync, env)
@@ -79,13 +97,19 @@ def main() -> int:
 
         print()
         print(f"{'':34}{'seconds':>9}{'objects/s':>11}")
-        for label, seconds in (("assessor.py pull", first_pull), ("aws s3 sync", first_sync),
-                               ("assessor.py pull, nothing new", second_pull), ("aws s3 sync, nothing new", second_sync),
-                               ("  same, listing every day", relisted)):
+        for label, seconds in (
+            ("assessor.py pull", first_pull),
+            ("aws s3 sync", first_sync),
+            ("assessor.py pull, nothing new", second_pull),
+            ("aws s3 sync, nothing new", second_sync),
+            ("  same, listing every day", relisted),
+        ):
             print(f"{label:34}{seconds:9.2f}{args.n / seconds:11.0f}")
         print(f"pull / sync                       {first_pull / first_sync:9.2f}x   (target <= 1.0x)")
-        print(f"second pull / first pull          {second_pull / first_pull:9.3f}x   (target <= 0.1x; "
-              f"{relisted / first_pull:.3f}x listing every day)")
+        print(
+            f"second pull / first pull          {second_pull / first_pull:9.3f}x   (target <= 0.1x; "
+            f"{relisted / first_pull:.3f}x listing every day)"
+        )
 
         if args.render:
             render_sample(work, args.render, env)
@@ -102,8 +126,16 @@ def ensure_awscli() -> Path:
     if not aws.exists():
         print(f"installing awscli=={AWSCLI_VERSION} into {AWSCLI_VENV.relative_to(ROOT)}/ ...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(AWSCLI_VENV)], check=True)
-        subprocess.run([str(AWSCLI_VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
-                        f"awscli=={AWSCLI_VERSION}"], check=True)
+        subprocess.run(
+            [
+                str(AWSCLI_VENV / "bin" / "pip"),
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                f"awscli=={AWSCLI_VERSION}",
+            ],
+            check=True,
+        )
     return aws
 
 
@@ -129,27 +161,38 @@ def fill_bucket(endpoint: str, count: int) -> int:
     import boto3
     from botocore.config import Config
 
-    from handler.scheme_source import check_schemes
     from handler.store import submission_key
+    from swanilai.scheme_source import check_schemes
 
     scheme = next(s for s in check_schemes(SEED_SCHEME.parent).schemes if s.id == SEED_SCHEME.stem)
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="ap-southeast-3", aws_access_key_id="bench",
-                          aws_secret_access_key="bench", config=Config(max_pool_connections=16))
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(max_pool_connections=16),
+    )
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
     signature = "data:image/png;base64," + base64.b64encode(_png()).decode()
     # Spread over the 30 days up to now, as a month of real submissions would be.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     start = now - timedelta(days=30)
 
     def put(index: int) -> int:
         received = start + (now - start) * index / max(count, 1)
         record = {
-            "record_version": 1, "submission_id": str(uuid.uuid4()),
-            "received_at": received.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "scheme": scheme.to_dict(),
+            "record_version": 1,
+            "submission_id": str(uuid.uuid4()),
+            "received_at": received.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "scheme": scheme.to_dict(),
             "candidate": {"name": f"Asesi {index}", "email": None, "phone": None},
-            "answers": {key: {"verdict": "K" if i % 4 else "BK", "evidence": f"Laporan kerja {2020 + i % 6}"}
-                        for i, key in enumerate(scheme.element_keys())},
-            "declaration": True, "signature": {"kind": "drawn", "data_url": signature},
+            "answers": {
+                key: {"verdict": "K" if i % 4 else "BK", "evidence": f"Laporan kerja {2020 + i % 6}"}
+                for i, key in enumerate(scheme.element_keys())
+            },
+            "declaration": True,
+            "signature": {"kind": "drawn", "data_url": signature},
         }
         body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
         client.put_object(Bucket=BUCKET, Key=submission_key(scheme.id, received, record["submission_id"]), Body=body)
@@ -160,7 +203,9 @@ def fill_bucket(endpoint: str, count: int) -> int:
         for done, size in enumerate(pool.map(put, range(count)), 1):
             total += size
             if done % 1000 == 0 or done == count:
-                print(f"\r  put {done}/{count} ({time.monotonic() - started:.0f} s)", end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r  put {done}/{count} ({time.monotonic() - started:.0f} s)", end="", file=sys.stderr, flush=True
+                )
     print(file=sys.stderr)
     return total
 
@@ -172,8 +217,12 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     rows = b"".join(b"\0" + bytes(200) for _ in range(60))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 60, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 60, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def timed(label: str, command: list[str], env: dict[str, str]) -> float:
@@ -202,12 +251,16 @@ def render_sample(work: Path, count: int, env: dict[str, str]) -> None:
         target = sample / path.relative_to(work / "pull")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    seconds = timed(f"render --all --pdf ({count} records)",
-                    [*ASSESSOR, "render", "--all", "--pdf", "--dir", str(sample)], env)
-    html_only = timed(f"render --all ({count} records, HTML only)",
-                      [*ASSESSOR, "render", "--all", "--dir", str(sample)], env)
-    print(f"render --all --pdf                {seconds / count:9.3f} s per record ({count} records, "
-          f"{seconds:.1f} s including Chromium's start); HTML only {html_only / count:.3f} s per record")
+    seconds = timed(
+        f"render --all --pdf ({count} records)", [*ASSESSOR, "render", "--all", "--pdf", "--dir", str(sample)], env
+    )
+    html_only = timed(
+        f"render --all ({count} records, HTML only)", [*ASSESSOR, "render", "--all", "--dir", str(sample)], env
+    )
+    print(
+        f"render --all --pdf                {seconds / count:9.3f} s per record ({count} records, "
+        f"{seconds:.1f} s including Chromium's start); HTML only {html_only / count:.3f} s per record"
+    )
 
 
 if __name__ == "__main__":

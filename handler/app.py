@@ -5,6 +5,7 @@ events. It needs the standard library and boto3 only, and imports boto3 only whe
 first used. Configuration comes from the environment in AWS (handler.config) or from `configure`
 (tests, the local server).
 """
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log = config.log
         cors = cors_headers(headers_of(event).get("origin"), config.allowed_origins)
         response = handle(event, config, cors, trace)
-    except Exception as exc:  # the one top-level catch: log what and where, answer generically
+    except Exception as exc:  # noqa: BLE001 - the one top-level catch: log what and where, answer generically
         log_safely(log, exception_line(trace.request_id, exc))
         trace.error = InternalError.code
         response = error_response(InternalError(trace.request_id), trace.request_id, cors)
@@ -139,4 +140,3 @@ def request_id_of(event: Any, context: Any) -> str:
         if isinstance(value, str) and _REQUEST_ID.match(value):
             return value
     return uuid.uuid4().hex
-

@@ -4,6 +4,7 @@ A request names one scheme, so the handler reads that one file and nothing else:
 costs the same with 1 or 1,000 schemes in the catalog. Misses are not cached (a made-up id must
 not grow memory); hits are bounded by the catalog's size.
 """
+
 from __future__ import annotations
 
 import threading

@@ -5,16 +5,18 @@ SUBMISSIONS_BUCKET (the bucket name) and ALLOWED_ORIGINS (comma-separated exact 
 `https://lsp.example.id`). Tests and the local server build a Config in code and hand it to
 `handler.app.configure`; nothing else reads the environment.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from handler.catalog import DEFAULT_CATALOG_DIR
 from handler.store import S3Store, Store
@@ -30,7 +32,7 @@ class ConfigurationError(Exception):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def write_log_line(fields: dict[str, Any]) -> None:
@@ -55,8 +57,10 @@ def parse_origins(value: str) -> frozenset[str]:
         raise ConfigurationError("ALLOWED_ORIGINS is empty; set it to the site's origin, e.g. https://lsp.example.id")
     bad = [origin for origin in origins if not _ORIGIN.match(origin)]
     if bad:
-        raise ConfigurationError(f"ALLOWED_ORIGINS has {', '.join(map(repr, bad))}: write each origin as "
-                                 "scheme://host[:port] with no path or trailing slash, e.g. https://lsp.example.id")
+        raise ConfigurationError(
+            f"ALLOWED_ORIGINS has {', '.join(map(repr, bad))}: write each origin as "
+            "scheme://host[:port] with no path or trailing slash, e.g. https://lsp.example.id"
+        )
     return frozenset(origins)
 
 
@@ -64,8 +68,10 @@ def config_from_environment() -> Config:
     """The AWS configuration; missing variables fail loudly, never fall back to a guess."""
     missing = [name for name in ("SUBMISSIONS_BUCKET", "ALLOWED_ORIGINS") if not os.environ.get(name, "").strip()]
     if missing:
-        raise ConfigurationError(f"environment variable(s) {', '.join(missing)} not set: the deployment template "
-                                 "must set SUBMISSIONS_BUCKET and ALLOWED_ORIGINS")
+        raise ConfigurationError(
+            f"environment variable(s) {', '.join(missing)} not set: the deployment template "
+            "must set SUBMISSIONS_BUCKET and ALLOWED_ORIGINS"
+        )
     return Config(
         # The function may not list the bucket, so S3 reports a missing marker as 403.
         store=S3Store(os.environ["SUBMISSIONS_BUCKET"].strip(), denied_means_missing=True),

@@ -4,6 +4,7 @@ Every error response of the API is built from one of these, so they all share on
 (DESIGN.md): `error`, `message`, `fields`, `retryable`, `request_id`. Messages are Bahasa Indonesia
 and say what the candidate can do; they never carry exception text or internals.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,13 @@ class ApiError(Exception):
     retryable = False
     message = ""
 
-    def __init__(self, message: str | None = None, fields: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(self.code)
         if message is not None:
             self.message = message
@@ -31,8 +37,14 @@ class ApiError(Exception):
         self.extra = dict(extra or {})
 
     def body(self, request_id: str) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, "fields": self.fields,
-                "retryable": self.retryable, "request_id": request_id, **self.extra}
+        return {
+            "error": self.code,
+            "message": self.message,
+            "fields": self.fields,
+            "retryable": self.retryable,
+            "request_id": request_id,
+            **self.extra,
+        }
 
 
 class InvalidSubmission(ApiError):
@@ -46,26 +58,31 @@ class InvalidSubmission(ApiError):
 
 class InvalidJson(ApiError):
     status, code = 400, "invalid_json"
-    message = (f"Isian tidak dapat kami baca. {_DRAFT_SAFE}; muat ulang halaman, "
-               "lalu kirim kembali.")
+    message = f"Isian tidak dapat kami baca. {_DRAFT_SAFE}; muat ulang halaman, lalu kirim kembali."
 
 
 class Rejected(ApiError):
     status, code = 400, "rejected"
-    message = ("Pengiriman ini tidak dapat kami terima. Jika Anda mengisi formulir ini sendiri, "
-               "muat ulang halaman lalu kirim kembali, atau hubungi LSP.")
+    message = (
+        "Pengiriman ini tidak dapat kami terima. Jika Anda mengisi formulir ini sendiri, "
+        "muat ulang halaman lalu kirim kembali, atau hubungi LSP."
+    )
 
 
 class OriginNotAllowed(ApiError):
     status, code = 403, "origin_not_allowed"
-    message = ("Formulir ini hanya dapat dikirim dari situs resmi LSP. Buka formulir melalui tautan "
-               "resmi LSP, lalu kirim kembali.")
+    message = (
+        "Formulir ini hanya dapat dikirim dari situs resmi LSP. Buka formulir melalui tautan "
+        "resmi LSP, lalu kirim kembali."
+    )
 
 
 class UnknownScheme(ApiError):
     status, code = 404, "unknown_scheme"
-    message = ("Skema sertifikasi ini tidak kami temukan. Buka daftar skema di halaman utama situs LSP "
-               "dan pilih skema Anda kembali.")
+    message = (
+        "Skema sertifikasi ini tidak kami temukan. Buka daftar skema di halaman utama situs LSP "
+        "dan pilih skema Anda kembali."
+    )
 
 
 class MethodNotAllowed(ApiError):
@@ -78,15 +95,19 @@ class MethodNotAllowed(ApiError):
 
 class SchemeOutdated(ApiError):
     status, code = 409, "scheme_outdated"
-    message = ("Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: jawaban Anda tetap "
-               "tersimpan di peramban ini. Periksa kembali isian Anda, lalu kirim.")
+    message = (
+        "Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: jawaban Anda tetap "
+        "tersimpan di peramban ini. Periksa kembali isian Anda, lalu kirim."
+    )
 
 
 class SubmissionConflict(ApiError):
     status, code = 409, "submission_conflict"
-    message = ("Asesmen mandiri dengan nomor pengiriman ini sudah kami terima sebelumnya dengan isian yang "
-               "berbeda. Tanda terima pengiriman pertama tercantum di bawah; hubungi LSP bila Anda perlu "
-               "mengubah jawaban.")
+    message = (
+        "Asesmen mandiri dengan nomor pengiriman ini sudah kami terima sebelumnya dengan isian yang "
+        "berbeda. Tanda terima pengiriman pertama tercantum di bawah; hubungi LSP bila Anda perlu "
+        "mengubah jawaban."
+    )
 
     def __init__(self, receipt: dict[str, Any]) -> None:
         super().__init__(extra={"receipt": receipt})
@@ -94,8 +115,10 @@ class SubmissionConflict(ApiError):
 
 class PayloadTooLarge(ApiError):
     status, code = 413, "payload_too_large"
-    message = ("Isian terlalu besar untuk dikirim (paling besar 512 KB). Persingkat bukti yang sangat panjang "
-               "atau hapus lalu bubuhkan kembali tanda tangan Anda, kemudian kirim kembali.")
+    message = (
+        "Isian terlalu besar untuk dikirim (paling besar 512 KB). Persingkat bukti yang sangat panjang "
+        "atau hapus lalu bubuhkan kembali tanda tangan Anda, kemudian kirim kembali."
+    )
 
 
 class UnsupportedMediaType(ApiError):
@@ -105,8 +128,7 @@ class UnsupportedMediaType(ApiError):
 
 class StorageUnavailable(ApiError):
     status, code, retryable = 503, "storage_unavailable", True
-    message = (f"Penyimpanan kami sedang tidak dapat dijangkau. {_DRAFT_SAFE}; "
-               "kirim kembali dalam beberapa saat.")
+    message = f"Penyimpanan kami sedang tidak dapat dijangkau. {_DRAFT_SAFE}; kirim kembali dalam beberapa saat."
 
     def __init__(self) -> None:
         super().__init__(headers={"retry-after": "5"})

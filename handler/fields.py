@@ -4,6 +4,7 @@ A field name is the path of its value in the submission JSON. Answers use the el
 brackets (`answers[M.70MKT00.019.2/1].verdict`) because keys themselves contain dots.
 The page renders exactly these names; the handler's 400 messages are keyed by them.
 """
+
 from __future__ import annotations
 
 from handler.scheme import Scheme

@@ -16,11 +16,12 @@ store.late_record_key), because readers may stop listing days that are over.
 Nothing is ever overwritten: both writes are create-only, and AlreadyExists on the record only
 means a concurrent retry wrote the same bytes first.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from handler.catalog import CatalogEntry
@@ -57,7 +58,7 @@ class CorruptMarker(Exception):
 
 def utc_timestamp(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and Z: 2026-11-23T23:15:02.123Z."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
@@ -69,11 +70,12 @@ def file_submission(store: Store, submission: Submission, entry: CatalogEntry | 
     key = submission_key(submission.scheme_id, now, submission.submission_id)
     body = record_bytes(build_record(submission, entry.document, received_at))
     receipt = build_receipt(submission, received_at, body)
-    marker = {"record_version": RECORD_VERSION, "key": key, "fingerprint": submission.fingerprint(),
-              "receipt": receipt}
+    marker = {"record_version": RECORD_VERSION, "key": key, "fingerprint": submission.fingerprint(), "receipt": receipt}
     try:
-        store.create(submission_marker_key(submission.scheme_id, submission.submission_id),
-                     json.dumps(marker, ensure_ascii=False).encode("utf-8"))
+        store.create(
+            submission_marker_key(submission.scheme_id, submission.submission_id),
+            json.dumps(marker, ensure_ascii=False).encode("utf-8"),
+        )
     except AlreadyExists:
         return _file_retry(store, submission, entry, now)
     _create_once(store, key, body)

@@ -5,12 +5,14 @@ storage error code, duration, exception type and where it was raised. What never
 emails, phone numbers, evidence, signatures, IP addresses, request bodies, exception messages
 (they can quote what a candidate typed).
 """
+
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -24,10 +26,17 @@ class RequestLog:
     store_error: str | None = None
 
     def line(self, status: int, duration_ms: float) -> dict[str, Any]:
-        fields = {"level": "error" if status >= 500 else "info", "event": "submission_request",
-                  "request_id": self.request_id, "method": self.method, "scheme_id": self.scheme_id,
-                  "status": status, "error": self.error, "store_error": self.store_error,
-                  "duration_ms": round(duration_ms, 2)}
+        fields = {
+            "level": "error" if status >= 500 else "info",
+            "event": "submission_request",
+            "request_id": self.request_id,
+            "method": self.method,
+            "scheme_id": self.scheme_id,
+            "status": status,
+            "error": self.error,
+            "store_error": self.store_error,
+            "duration_ms": round(duration_ms, 2),
+        }
         return {name: value for name, value in fields.items() if value is not None}
 
 
@@ -35,7 +44,9 @@ def exception_line(request_id: str, exc: BaseException) -> dict[str, Any]:
     """Describe an unexpected exception by type and place only; its message may quote the request."""
     frames = traceback.extract_tb(exc.__traceback__)[-6:]
     line: dict[str, Any] = {
-        "level": "error", "event": "unhandled_exception", "request_id": request_id,
+        "level": "error",
+        "event": "unhandled_exception",
+        "request_id": request_id,
         "exception": type(exc).__name__,
         "where": [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in frames],
     }

@@ -4,14 +4,16 @@ The handler writes submission records (handler/submission.py); assessor.py reads
 reviews. Both shapes are fixed by DESIGN.md. A reader that meets a record_version it does not know
 refuses it with a clear error instead of guessing. Standard library only.
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from handler.scheme import CatalogError, Scheme, canonical_json, scheme_from_dict
 
@@ -92,7 +94,11 @@ def parse_record(raw: bytes, where: str) -> Record:
     candidate = _field(data, "candidate", dict, where)
     answers = {}
     for key, answer in _field(data, "answers", dict, where).items():
-        if not isinstance(answer, dict) or answer.get("verdict") not in VERDICTS or not isinstance(answer.get("evidence"), str):
+        if (
+            not isinstance(answer, dict)
+            or answer.get("verdict") not in VERDICTS
+            or not isinstance(answer.get("evidence"), str)
+        ):
             raise RecordError(where, f"answer {key!r} is not a verdict K or BK with evidence text")
         answers[key] = Answer(answer["verdict"], answer["evidence"])
     return Record(
@@ -155,8 +161,11 @@ def _load(raw: bytes, where: str) -> dict[str, Any]:
         raise RecordError(where, "is not a JSON object")
     version = data.get("record_version")
     if version != RECORD_VERSION:
-        raise RecordError(where, f"has record_version {version!r}, which this version of Swanilai does not know "
-                                 f"(it reads {RECORD_VERSION})", unknown_version=True)
+        raise RecordError(
+            where,
+            f"has record_version {version!r}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
+            unknown_version=True,
+        )
     return data
 
 
@@ -182,7 +191,7 @@ def _timestamp(data: dict[str, Any], name: str, where: str) -> datetime:
         raise RecordError(where, f"field {name!r} is not an ISO 8601 time: {value!r}") from None
     if moment.tzinfo is None:
         raise RecordError(where, f"field {name!r} has no time zone: {value!r}")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _signature(data: dict[str, Any], where: str) -> Signature:
@@ -202,7 +211,7 @@ def png_bytes(data_url: str, max_bytes: int) -> bytes | None:
     """The PNG inside a `data:image/png;base64,` URL, or None unless it really is a PNG of at most max_bytes."""
     if not data_url.startswith(PNG_DATA_URL_PREFIX):
         return None
-    payload = data_url[len(PNG_DATA_URL_PREFIX):]
+    payload = data_url[len(PNG_DATA_URL_PREFIX) :]
     if len(payload) > (max_bytes * 4) // 3 + 4:
         return None
     try:
@@ -217,17 +226,22 @@ def png_bytes(data_url: str, max_bytes: int) -> bytes | None:
 
 def review_body(review: Review) -> bytes:
     """The stored JSON of a review (DESIGN.md's review contract)."""
-    return (canonical_json({
-        "record_version": RECORD_VERSION,
-        "submission_id": review.submission_id,
-        "scheme_id": review.scheme_id,
-        "reviewed_at": utc_stamp(review.reviewed_at),
-        "assessor": {"name": review.assessor_name, "registration": review.registration},
-        "recommendation": review.recommendation,
-        "notes": review.notes,
-    }) + "\n").encode("utf-8")
+    return (
+        canonical_json(
+            {
+                "record_version": RECORD_VERSION,
+                "submission_id": review.submission_id,
+                "scheme_id": review.scheme_id,
+                "reviewed_at": utc_stamp(review.reviewed_at),
+                "assessor": {"name": review.assessor_name, "registration": review.registration},
+                "recommendation": review.recommendation,
+                "notes": review.notes,
+            }
+        )
+        + "\n"
+    ).encode("utf-8")
 
 
 def utc_stamp(moment: datetime) -> str:
     """`2026-11-23T23:15:02.123Z`: the contract's UTC time format, milliseconds."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -3,6 +3,7 @@
 Order matters and is part of the contract: method (405), origin (403), media type (415), size (413,
 checked before anything is decoded), then base64, UTF-8 and JSON (400 invalid_json).
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Payload format 2.0 responses: receipts, errors and the CORS preflight, all JSON but the preflight."""
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,11 @@ def error_response(error: ApiError, request_id: str, cors: dict[str, str]) -> di
 def preflight_response(cors: dict[str, str]) -> dict[str, Any]:
     headers = {**cors, "allow": "OPTIONS, POST"}
     if "access-control-allow-origin" in cors:
-        headers.update({
-            "access-control-allow-methods": "POST, OPTIONS",
-            "access-control-allow-headers": "content-type",
-            "access-control-max-age": str(PREFLIGHT_MAX_AGE),
-        })
+        headers.update(
+            {
+                "access-control-allow-methods": "POST, OPTIONS",
+                "access-control-allow-headers": "content-type",
+                "access-control-max-age": str(PREFLIGHT_MAX_AGE),
+            }
+        )
     return {"statusCode": 204, "headers": headers, "body": "", "isBase64Encoded": False}

@@ -3,6 +3,7 @@
 Build, handler, assessor CLI and tests all read schemes through this module. It needs the
 standard library only, because the Lambda package imports it.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,22 +3,26 @@
 Every write is create-only: a key, once written, is never overwritten, so a retry can neither
 duplicate nor clobber a record. Readers (the handler on a retry, assessor.py) use get and list.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Protocol
 
 SUBMISSIONS = "submissions"
 REVIEWS = "reviews"
 
 # submissions/<scheme id>/<YYYY>/<MM>/<DD>/<submission id>.json
-RECORD_KEY = re.compile(r"^submissions/(?P<scheme>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.json$")
+RECORD_KEY = re.compile(
+    r"^submissions/(?P<scheme>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.json$"
+)
 # reviews/<scheme id>/<submission id>/<time>.json
 REVIEW_KEY = re.compile(r"^reviews/(?P<scheme>[a-z0-9-]+)/(?P<id>[0-9a-f-]{36})/(?P<time>[^/]+)\.json$")
 
@@ -60,7 +64,7 @@ class Store(Protocol):
 
 
 def submission_key(scheme_id: str, received_at: datetime, submission_id: str) -> str:
-    day = received_at.astimezone(timezone.utc)
+    day = received_at.astimezone(UTC)
     return f"{SUBMISSIONS}/{scheme_id}/{day:%Y/%m/%d}/{submission_id}.json"
 
 
@@ -88,11 +92,13 @@ def late_record_key(record_key: str) -> str:
     return f"{SUBMISSIONS}/{match['scheme']}/late/{match['y']}-{match['m']}-{match['d']}/{match['id']}.marker"
 
 
-LATE_KEY = re.compile(r"^submissions/(?P<scheme>[a-z0-9-]+)/late/(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.marker$")
+LATE_KEY = re.compile(
+    r"^submissions/(?P<scheme>[a-z0-9-]+)/late/(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.marker$"
+)
 
 
 def review_key(scheme_id: str, submission_id: str, reviewed_at: datetime) -> str:
-    stamp = reviewed_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = reviewed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     return f"{REVIEWS}/{scheme_id}/{submission_id}/{stamp}.json"
 
 
@@ -155,14 +161,16 @@ class LocalStore:
         for entry in os.scandir(base):
             if entry.name.startswith(start) and not entry.name.startswith(".tmp-"):
                 if entry.is_dir():
-                    paths.extend(p for p in Path(entry.path).rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+                    paths.extend(
+                        p for p in Path(entry.path).rglob("*") if p.is_file() and not p.name.startswith(".tmp-")
+                    )
                 elif entry.is_file():
                     paths.append(Path(entry.path))
         for path in sorted(paths):
             key = path.relative_to(self.root).as_posix()
             if key.startswith(prefix):
                 stat = path.stat()
-                yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc))
+                yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
 
     def children(self, prefix: str) -> list[str]:
         try:
@@ -171,7 +179,9 @@ class LocalStore:
             return []
         except OSError as exc:
             raise StoreUnavailable(f"cannot read {prefix}: {exc.strerror}") from exc
-        return sorted(f"{prefix}{entry.name}/" for entry in entries if entry.is_dir() and not entry.name.startswith("."))
+        return sorted(
+            f"{prefix}{entry.name}/" for entry in entries if entry.is_dir() and not entry.name.startswith(".")
+        )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -185,15 +195,25 @@ def _fsync_dir(path: Path) -> None:
 # -- S3
 
 
-_RETRYABLE_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
-                    "ThrottlingException", "RequestTimeTooSkewed", "OperationAborted", "ConditionalRequestConflict"}
+_RETRYABLE_CODES = {
+    "SlowDown",
+    "ServiceUnavailable",
+    "InternalError",
+    "RequestTimeout",
+    "Throttling",
+    "ThrottlingException",
+    "RequestTimeTooSkewed",
+    "OperationAborted",
+    "ConditionalRequestConflict",
+}
 
 
 class S3Store:
     """Records as objects in a bucket (optionally under a prefix), encrypted at rest."""
 
-    def __init__(self, bucket: str, prefix: str = "", client: object | None = None,
-                 denied_means_missing: bool = False) -> None:
+    def __init__(
+        self, bucket: str, prefix: str = "", client: object | None = None, denied_means_missing: bool = False
+    ) -> None:
         self.bucket = bucket
         # Without s3:ListBucket (the Lambda's role, by design) S3 answers 403, not 404, for a
         # key that does not exist; such a caller asks for 403 on get to mean "not there".
@@ -216,8 +236,12 @@ class S3Store:
                     from botocore.config import Config
 
                     # One connection per concurrent request: the local server runs many at once.
-                    config = Config(retries={"mode": "standard", "max_attempts": 3},
-                                    connect_timeout=3, read_timeout=10, max_pool_connections=64)
+                    config = Config(
+                        retries={"mode": "standard", "max_attempts": 3},
+                        connect_timeout=3,
+                        read_timeout=10,
+                        max_pool_connections=64,
+                    )
                     self._client = boto3.client("s3", config=config)
         return self._client
 
@@ -227,8 +251,12 @@ class S3Store:
         for _ in range(3):
             try:
                 self.client.put_object(
-                    Bucket=self.bucket, Key=self.prefix + key, Body=body, IfNoneMatch="*",
-                    ContentType="application/json", ServerSideEncryption="AES256",
+                    Bucket=self.bucket,
+                    Key=self.prefix + key,
+                    Body=body,
+                    IfNoneMatch="*",
+                    ContentType="application/json",
+                    ServerSideEncryption="AES256",
                 )
                 return
             except ClientError as exc:
@@ -262,7 +290,7 @@ class S3Store:
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
                 for item in page.get("Contents", ()):
-                    yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"])
+                    yield StoredObject(item["Key"][len(self.prefix) :], item["Size"], item["LastModified"])
         except ClientError as exc:
             raise _unavailable(exc) from exc
         except Exception as exc:  # no credentials, connection errors, timeouts: as get and create do
@@ -273,7 +301,7 @@ class S3Store:
         try:
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter="/"):
-                found.extend(item["Prefix"][len(self.prefix):] for item in page.get("CommonPrefixes", ()))
+                found.extend(item["Prefix"][len(self.prefix) :] for item in page.get("CommonPrefixes", ()))
         except Exception as exc:  # S3 errors, no credentials, connection errors: as list does
             raise _unavailable(exc) from exc
         return sorted(found)
@@ -295,7 +323,7 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
 def open_store(location: str) -> Store:
     """A store from `s3://bucket[/prefix]` or a local directory path."""
     if location.startswith("s3://"):
-        bucket, _, prefix = location[len("s3://"):].partition("/")
+        bucket, _, prefix = location[len("s3://") :].partition("/")
         if not bucket:
             raise ValueError(f"{location!r} names no bucket; use s3://BUCKET[/PREFIX]")
         return S3Store(bucket, prefix)

@@ -4,6 +4,7 @@ Validation reports every problem at once, keyed by the page's own field names (h
 in Bahasa Indonesia, naming each field by its label. It checks types strictly: whatever a client
 sends, the answer is a field message, never an exception. Standard library only (Lambda).
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,8 +19,7 @@ from handler import fields as f
 from handler.scheme import Scheme, canonical_json, is_scheme_id, plain_text
 
 RECORD_VERSION = 1
-TOP_LEVEL_KEYS = frozenset({f.SCHEME, f.SUBMISSION_ID, f.CANDIDATE, f.ANSWERS, f.DECLARATION, f.SIGNATURE,
-                            f.HONEYPOT})
+TOP_LEVEL_KEYS = frozenset({f.SCHEME, f.SUBMISSION_ID, f.CANDIDATE, f.ANSWERS, f.DECLARATION, f.SIGNATURE, f.HONEYPOT})
 CANDIDATE_KEYS = ("name", "email", "phone")
 ANSWER_KEYS = frozenset({"verdict", "evidence"})
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
@@ -31,8 +31,10 @@ UNKNOWN_KEY_SHOWN = 100
 # Version 4 (random) UUIDs only: the page makes them with crypto.randomUUID().
 _UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 # Pragmatic: the WHATWG form rule for type=email, plus a dot in the domain (a real address).
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 _PHONE = re.compile(f.PHONE_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Fields the page fills in itself, named as the candidate sees them (the receipt says "Nomor pengiriman").
@@ -149,8 +151,9 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
     answers = _check_answers(payload.get(f.ANSWERS, {}), scheme, problems)
     name, email, phone = _check_candidate(payload.get(f.CANDIDATE, {}), problems)
     if payload.get(f.DECLARATION) is not True:
-        problems[f.DECLARATION] = (f"{f.LABELS[f.DECLARATION]} wajib dicentang: nyatakan bahwa jawaban dan bukti "
-                                   "yang Anda isi benar.")
+        problems[f.DECLARATION] = (
+            f"{f.LABELS[f.DECLARATION]} wajib dicentang: nyatakan bahwa jawaban dan bukti yang Anda isi benar."
+        )
     signature = _check_signature(payload.get(f.SIGNATURE), problems)
     _check_unknown_keys(payload, problems)
     if problems:
@@ -162,8 +165,10 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
 def _check_submission_id(value: Any, problems: dict[str, str]) -> str | None:
     if isinstance(value, str) and _UUID4.match(value.lower()):
         return value.lower()
-    problems[f.SUBMISSION_ID] = (f"{_SUBMISSION_ID_LABEL} tidak valid. Muat ulang halaman, lalu kirim "
-                                 "kembali; jawaban Anda tetap tersimpan di peramban ini.")
+    problems[f.SUBMISSION_ID] = (
+        f"{_SUBMISSION_ID_LABEL} tidak valid. Muat ulang halaman, lalu kirim "
+        "kembali; jawaban Anda tetap tersimpan di peramban ini."
+    )
     return None
 
 
@@ -181,14 +186,16 @@ def _check_answers(value: Any, scheme: Scheme | None, problems: dict[str, str]) 
             answers.append((key, answer))
     for key in duplicate_keys(value):
         if key in keys:
-            problems[f.verdict_field(key)] = (f"{name_of(key)}: jawaban terkirim lebih dari sekali. "
-                                              "Muat ulang halaman, lalu kirim kembali.")
+            problems[f.verdict_field(key)] = (
+                f"{name_of(key)}: jawaban terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."
+            )
     if scheme is not None:
         known = set(keys)
         unknown = [key for key in value if key not in known]
         for key in unknown[:UNKNOWN_KEYS_REPORTED]:
-            problems[f"{f.ANSWERS}[{_shown(key)}]"] = ("Elemen ini tidak ada dalam skema. Muat ulang halaman, "
-                                                       "lalu kirim kembali.")
+            problems[f"{f.ANSWERS}[{_shown(key)}]"] = (
+                "Elemen ini tidak ada dalam skema. Muat ulang halaman, lalu kirim kembali."
+            )
     return tuple(answers)
 
 
@@ -213,12 +220,16 @@ def _check_answer(key: str, value: Any, name: str, problems: dict[str, str]) -> 
     else:
         evidence = evidence.strip()
         if len(evidence) > f.EVIDENCE_MAX:
-            problems[evidence_field] = (f"{name}: Bukti yang relevan terlalu panjang, paling banyak "
-                                        f"{_number(f.EVIDENCE_MAX)} karakter (sekarang {_number(len(evidence))}). "
-                                        "Persingkat bukti Anda.")
+            problems[evidence_field] = (
+                f"{name}: Bukti yang relevan terlalu panjang, paling banyak "
+                f"{_number(f.EVIDENCE_MAX)} karakter (sekarang {_number(len(evidence))}). "
+                "Persingkat bukti Anda."
+            )
         elif verdict == "K" and not evidence:
-            problems[evidence_field] = (f"{name}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, "
-                                        "sertifikat, atau laporan kerja beserta tahunnya.")
+            problems[evidence_field] = (
+                f"{name}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, "
+                "sertifikat, atau laporan kerja beserta tahunnya."
+            )
     extra = [k for k in value if k not in ANSWER_KEYS]
     for k in extra[:UNKNOWN_KEYS_REPORTED]:
         problems[f"{f.ANSWERS}[{key}].{_shown(k)}"] = _UNKNOWN_FIELD
@@ -231,8 +242,11 @@ def _check_answer(key: str, value: Any, name: str, problems: dict[str, str]) -> 
 
 def _element_names(scheme: Scheme) -> dict[str, str]:
     # "Unit M.70MKT00.019.2, elemen 1": the unit's code, or its title when it has none.
-    return {element.key: f"Unit {unit.code or plain_text(unit.title)}, elemen {element.number}"
-            for unit in scheme.units for element in unit.elements}
+    return {
+        element.key: f"Unit {unit.code or plain_text(unit.title)}, elemen {element.number}"
+        for unit in scheme.units
+        for element in unit.elements
+    }
 
 
 def _check_candidate(value: Any, problems: dict[str, str]) -> tuple[str | None, str | None, str | None]:
@@ -247,18 +261,26 @@ def _check_candidate(value: Any, problems: dict[str, str]) -> tuple[str | None, 
     name = _check_text(value.get("name"), f.CANDIDATE_NAME, f.NAME_MIN, f.NAME_MAX, problems, required=True)
     email = _check_text(value.get("email"), f.CANDIDATE_EMAIL, 0, f.EMAIL_MAX, problems)
     if email and f.CANDIDATE_EMAIL not in problems and not _EMAIL.match(email):
-        problems[f.CANDIDATE_EMAIL] = (f"{f.LABELS[f.CANDIDATE_EMAIL]} tidak valid. Periksa penulisannya, misalnya "
-                                       "nama@contoh.co.id, atau kosongkan kolom ini.")
+        problems[f.CANDIDATE_EMAIL] = (
+            f"{f.LABELS[f.CANDIDATE_EMAIL]} tidak valid. Periksa penulisannya, misalnya "
+            "nama@contoh.co.id, atau kosongkan kolom ini."
+        )
     phone = _check_text(value.get("phone"), f.CANDIDATE_PHONE, 0, f.PHONE_MAX, problems)
-    if phone and f.CANDIDATE_PHONE not in problems and (
-            not _PHONE.match(phone) or not f.PHONE_DIGITS_MIN <= sum(c.isdigit() for c in phone) <= f.PHONE_DIGITS_MAX):
-        problems[f.CANDIDATE_PHONE] = (f"{f.LABELS[f.CANDIDATE_PHONE]} tidak valid: tuliskan nomor seperti "
-                                       "0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.")
+    if (
+        phone
+        and f.CANDIDATE_PHONE not in problems
+        and (not _PHONE.match(phone) or not f.PHONE_DIGITS_MIN <= sum(c.isdigit() for c in phone) <= f.PHONE_DIGITS_MAX)
+    ):
+        problems[f.CANDIDATE_PHONE] = (
+            f"{f.LABELS[f.CANDIDATE_PHONE]} tidak valid: tuliskan nomor seperti "
+            "0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini."
+        )
     return name, email or None, phone or None
 
 
-def _check_text(value: Any, field: str, minimum: int, maximum: int, problems: dict[str, str],
-                required: bool = False) -> str | None:
+def _check_text(
+    value: Any, field: str, minimum: int, maximum: int, problems: dict[str, str], required: bool = False
+) -> str | None:
     """A single-line text field, stripped; None (with a problem noted) when it is not acceptable."""
     label = f.LABELS[field]
     if value is None or value == "":
@@ -277,8 +299,9 @@ def _check_text(value: Any, field: str, minimum: int, maximum: int, problems: di
     elif len(text) < minimum:
         problems[field] = f"{label} terlalu pendek: isi paling sedikit {minimum} karakter."
     elif len(text) > maximum:
-        problems[field] = (f"{label} terlalu panjang: paling banyak {_number(maximum)} karakter "
-                           f"(sekarang {_number(len(text))}).")
+        problems[field] = (
+            f"{label} terlalu panjang: paling banyak {_number(maximum)} karakter (sekarang {_number(len(text))})."
+        )
     return None if field in problems else text
 
 
@@ -298,12 +321,16 @@ def _check_signature(value: Any, problems: dict[str, str]) -> Signature | None:
 
 def _check_drawn_signature(value: str, label: str, problems: dict[str, str]) -> Signature | None:
     if not value.startswith(PNG_DATA_URL_PREFIX):
-        problems[f.SIGNATURE] = (f"{label} harus berupa gambar PNG dari kotak tanda tangan, atau nama yang diketik. "
-                                 "Hapus lalu bubuhkan kembali tanda tangan Anda.")
+        problems[f.SIGNATURE] = (
+            f"{label} harus berupa gambar PNG dari kotak tanda tangan, atau nama yang diketik. "
+            "Hapus lalu bubuhkan kembali tanda tangan Anda."
+        )
         return None
-    encoded = value[len(PNG_DATA_URL_PREFIX):]
-    too_big = (f"Gambar {label} terlalu besar (paling besar {f.SIGNATURE_PNG_MAX_BYTES // 1024} KB). Hapus lalu "
-               "bubuhkan kembali tanda tangan yang lebih sederhana, atau ketik nama Anda sebagai tanda tangan.")
+    encoded = value[len(PNG_DATA_URL_PREFIX) :]
+    too_big = (
+        f"Gambar {label} terlalu besar (paling besar {f.SIGNATURE_PNG_MAX_BYTES // 1024} KB). Hapus lalu "
+        "bubuhkan kembali tanda tangan yang lebih sederhana, atau ketik nama Anda sebagai tanda tangan."
+    )
     if len(encoded) > _PNG_BASE64_MAX:
         problems[f.SIGNATURE] = too_big
         return None

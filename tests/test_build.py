@@ -1,4 +1,5 @@
 """`build.py build`: the compiled catalog, versions, stable keys and a self-contained site."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import build
 from handler.scheme import read_catalog_entry
-from handler.scheme_source import check_schemes
+from swanilai import site
+from swanilai.scheme_source import check_schemes
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_FILE = ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
+SEED_FILE = ROOT / "tests" / "fixtures" / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
 
 
 def compile_text(tmp_path: Path, text: str, name: str = "konsultasi-manajemen-pemasaran"):
@@ -33,8 +34,10 @@ def test_version_is_stable_across_two_compilations(tmp_path):
 def test_version_changes_when_one_criterion_text_changes(tmp_path):
     text = SEED_FILE.read_text(encoding="utf-8")
     before = compile_text(tmp_path / "a", text)
-    after = compile_text(tmp_path / "b", text.replace("dipetakan berdasarkan pengalaman pelanggan.",
-                                                      "dipetakan berdasarkan pengalaman pelanggan!", 1))
+    after = compile_text(
+        tmp_path / "b",
+        text.replace("dipetakan berdasarkan pengalaman pelanggan.", "dipetakan berdasarkan pengalaman pelanggan!", 1),
+    )
     assert re.fullmatch(r"[0-9a-f]{12}", before.version)
     assert before.version != after.version
     assert before.element_keys() == after.element_keys()
@@ -59,7 +62,8 @@ def test_seed_keys_use_unit_codes_and_the_title_for_unit_nine(seed):
     assert unit9.code is None
     assert [e.key for e in unit9.elements] == [
         "menyusun-pelayanan-yang-khas-berdasarkan-merek-organisasi-branded-service/1",
-        "menyusun-pelayanan-yang-khas-berdasarkan-merek-organisasi-branded-service/2"]
+        "menyusun-pelayanan-yang-khas-berdasarkan-merek-organisasi-branded-service/2",
+    ]
     assert (len(seed.units), len(seed.elements), sum(len(e.criteria) for e in seed.elements)) == (12, 38, 151)
 
 
@@ -67,7 +71,7 @@ def test_catalog_has_one_file_per_scheme_and_loses_removed_ones(tmp_path, seed):
     catalog = tmp_path / "catalog"
     catalog.mkdir()
     (catalog / "removed-scheme.json").write_text("{}")
-    build.write_catalog([seed], catalog)
+    site.write_catalog([seed], catalog)
     assert sorted(p.name for p in catalog.iterdir()) == ["konsultasi-manajemen-pemasaran.json"]
     assert read_catalog_entry(catalog, seed.id) == seed
 
@@ -79,8 +83,8 @@ def test_build_refuses_schemes_with_errors_and_keeps_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old")
-    with pytest.raises(build.BuildError, match=r"4 error\(s\) in .*schemes; fix them and build again"):
-        build.build(site_dir=site, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
+    with pytest.raises(site.BuildError, match=r"4 error\(s\) in .*schemes; fix them and build again"):
+        site.build(site_dir=site, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
     assert (site / "index.html").read_text() == "old"
 
 
@@ -101,10 +105,10 @@ def test_scheme_pages_stay_out_of_the_navigation_and_do_not_grow_with_the_catalo
     scheme_dir.mkdir()
     text = SEED_FILE.read_text(encoding="utf-8")
     shutil.copy(SEED_FILE, scheme_dir)
-    build.build(site_dir=tmp_path / "one", scheme_dir=scheme_dir, catalog_dir=tmp_path / "c1")
+    site.build(site_dir=tmp_path / "one", scheme_dir=scheme_dir, catalog_dir=tmp_path / "c1")
     for n in range(1, 4):
         (scheme_dir / f"salinan-{n}.yaml").write_text(text.replace("SS.018.05", f"SS.9{n}"), encoding="utf-8")
-    build.build(site_dir=tmp_path / "four", scheme_dir=scheme_dir, catalog_dir=tmp_path / "c4")
+    site.build(site_dir=tmp_path / "four", scheme_dir=scheme_dir, catalog_dir=tmp_path / "c4")
     page = "skema/konsultasi-manajemen-pemasaran/index.html"
     one = (tmp_path / "one" / page).read_text(encoding="utf-8")
     four = (tmp_path / "four" / page).read_text(encoding="utf-8")
@@ -116,8 +120,9 @@ def test_scheme_pages_stay_out_of_the_navigation_and_do_not_grow_with_the_catalo
 
 
 def test_page_embeds_scheme_id_version_and_api_url(tmp_path, seed):
-    build.build(api_url="https://api.example.test/submissions", site_dir=tmp_path / "site",
-                catalog_dir=tmp_path / "catalog")
+    site.build(
+        api_url="https://api.example.test/submissions", site_dir=tmp_path / "site", catalog_dir=tmp_path / "catalog"
+    )
     html = (tmp_path / "site" / "skema" / seed.id / "index.html").read_text(encoding="utf-8")
     assert f'data-scheme-id="{seed.id}"' in html
     assert f'data-scheme-version="{seed.version}"' in html

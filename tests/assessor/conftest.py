@@ -1,18 +1,14 @@
 """Fixtures for assessor.py: a pulled copy with records and reviews, a moto server, the CLI in and out of process."""
+
 from __future__ import annotations
 
 import logging
-import sys
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
-from typing import Iterator
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from assessor_records import RECEIVED, make_record, store_record, store_review  # noqa: E402
-from assessor_support import EVIL_EVIDENCE  # noqa: E402
+from support.assessor import EVIL_EVIDENCE
+from support.records import RECEIVED, make_record, store_record, store_review
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +25,35 @@ def copy(tmp_path, seed):
 
     store = LocalStore(tmp_path / "copy")
     reviewed = make_record(seed, name="Siti Rahayu")
-    typed = make_record(seed, name="Budi Santoso", signature="typed", received_at=RECEIVED + timedelta(days=1),
-                        email=None, phone=None)
-    hostile = make_record(seed, name="=cmd|' /C calc'!A0", received_at=RECEIVED + timedelta(days=2),
-                          phone="+6281234567890",
-                          evidence=lambda index, key, verdict: EVIL_EVIDENCE if index == 0 else "-20% biaya @kantor")
+    typed = make_record(
+        seed, name="Budi Santoso", signature="typed", received_at=RECEIVED + timedelta(days=1), email=None, phone=None
+    )
+    hostile = make_record(
+        seed,
+        name="=cmd|' /C calc'!A0",
+        received_at=RECEIVED + timedelta(days=2),
+        phone="+6281234567890",
+        evidence=lambda index, key, verdict: EVIL_EVIDENCE if index == 0 else "-20% biaya @kantor",
+    )
     for record in (reviewed, typed, hostile):
         store_record(store, record)
-    store_review(store, reviewed, recommendation="lanjut", name="Asesor Pertama", registration="MET.1",
-                 reviewed_at=RECEIVED + timedelta(days=3))
-    store_review(store, reviewed, recommendation="tidak_lanjut", name="Andriansyah Bachtillah",
-                 registration="MET.000.001234 2020", notes="Bukti unit 3 <b>belum</b> memadai",
-                 reviewed_at=RECEIVED + timedelta(days=4))
+    store_review(
+        store,
+        reviewed,
+        recommendation="lanjut",
+        name="Asesor Pertama",
+        registration="MET.1",
+        reviewed_at=RECEIVED + timedelta(days=3),
+    )
+    store_review(
+        store,
+        reviewed,
+        recommendation="tidak_lanjut",
+        name="Andriansyah Bachtillah",
+        registration="MET.000.001234 2020",
+        notes="Bukti unit 3 <b>belum</b> memadai",
+        reviewed_at=RECEIVED + timedelta(days=4),
+    )
 
     class Copy:
         root = store.root
@@ -55,10 +68,10 @@ def invoke():
     """Run assessor.py's commands in process (fast; lets a test break the disk or S3 underneath)."""
     from click.testing import CliRunner
 
-    import assessor
+    from swanilai.assessor.cli import cli
 
     def run(*args: str):
-        return CliRunner().invoke(assessor.cli, [str(arg) for arg in args], prog_name="assessor.py")
+        return CliRunner().invoke(cli, [str(arg) for arg in args], prog_name="assessor.py")
 
     return run
 
@@ -86,8 +99,13 @@ def server_bucket(moto_endpoint):
 
     import boto3
 
-    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="ap-southeast-3",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     name = f"swanilai-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
     return client, name

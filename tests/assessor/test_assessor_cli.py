@@ -1,4 +1,5 @@
 """assessor.py as an assessor runs it: its own process, S3 over HTTP (moto on 127.0.0.1), killed and resumed."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from assessor_records import make_record, record_body, record_key
-from assessor_support import ASSESSOR, ROOT, aws_process_env, run_assessor
+from support.assessor import ASSESSOR, ROOT, aws_process_env, run_assessor
+from support.records import make_record, record_body, record_key
 
 COMMANDS = ("pull", "list", "render", "export", "review")
 RECORDS = 240
@@ -43,9 +44,14 @@ def filled_bucket(server_bucket, seed):
 
 
 def _start_pull(bucket: str, dest: Path, endpoint: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ASSESSOR), "pull", "--from", f"s3://{bucket}", "--to", str(dest),
-                             "--jobs", "1"], env=aws_process_env(endpoint), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ASSESSOR), "pull", "--from", f"s3://{bucket}", "--to", str(dest), "--jobs", "1"],
+        env=aws_process_env(endpoint),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_files(dest: Path, count: int, process: subprocess.Popen) -> None:
@@ -78,8 +84,9 @@ def test_killed_pull_leaves_only_complete_files_and_the_next_pull_resumes(filled
 
     resumed = run_assessor("pull", "--from", f"s3://{bucket}", "--to", dest, env=aws_process_env(moto_endpoint))
     assert resumed.returncode == 0, resumed.stderr
-    assert resumed.stdout.startswith(f"pulled {RECORDS - done} new, {done} skipped (already here), 0 failed "
-                                     f"from s3://{bucket}/ into {dest} in ")
+    assert resumed.stdout.startswith(
+        f"pulled {RECORDS - done} new, {done} skipped (already here), 0 failed from s3://{bucket}/ into {dest} in "
+    )
     assert "\r" not in resumed.stderr and "pulling" not in resumed.stderr  # no progress bar without a terminal
     assert len(_records(dest)) == RECORDS
     _assert_every_file_complete(dest, bodies)
@@ -115,21 +122,43 @@ def test_list_render_and_review_work_on_the_pulled_copy(filled_bucket, moto_endp
     listed = run_assessor("list", dest, env=env)
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == RECORDS + 1
 
-    reviewed = run_assessor("review", submission_id[:8], "--store", f"s3://{bucket}", "--dir", dest,
-                            "--recommend", "tidak-lanjut", "--assessor", "Andriansyah Bachtillah", "--reg", "MET.9",
-                            env=env)
+    reviewed = run_assessor(
+        "review",
+        submission_id[:8],
+        "--store",
+        f"s3://{bucket}",
+        "--dir",
+        dest,
+        "--recommend",
+        "tidak-lanjut",
+        "--assessor",
+        "Andriansyah Bachtillah",
+        "--reg",
+        "MET.9",
+        env=env,
+    )
     assert reviewed.returncode == 0, reviewed.stderr
-    assert reviewed.stdout.startswith(f"review stored: s3://{bucket}/reviews/konsultasi-manajemen-pemasaran/{submission_id}/")
+    assert reviewed.stdout.startswith(
+        f"review stored: s3://{bucket}/reviews/konsultasi-manajemen-pemasaran/{submission_id}/"
+    )
     line = next(row for row in run_assessor("list", dest, env=env).stdout.splitlines() if row.startswith(submission_id))
     assert line.endswith("tidak-lanjut (Andriansyah Bachtillah)")  # the local copy has it at once
 
 
 def test_missing_credentials_is_one_line_with_what_to_do(moto_endpoint, tmp_path):
-    result = run_assessor("pull", "--from", "s3://any-bucket", "--to", tmp_path / "copy",
-                          env=aws_process_env(moto_endpoint, credentials=False))
+    result = run_assessor(
+        "pull",
+        "--from",
+        "s3://any-bucket",
+        "--to",
+        tmp_path / "copy",
+        env=aws_process_env(moto_endpoint, credentials=False),
+    )
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == ("error: no AWS credentials found: set AWS_PROFILE or run `aws sso login` (or export "
-                             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then run the command again\n")
+    assert result.stderr == (
+        "error: no AWS credentials found: set AWS_PROFILE or run `aws sso login` (or export "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then run the command again\n"
+    )
     assert not (tmp_path / "copy").exists()
 
 
@@ -137,4 +166,6 @@ def test_unknown_profile_is_named(moto_endpoint, tmp_path):
     env = {**aws_process_env(moto_endpoint, credentials=False), "AWS_PROFILE": "lsp-asesor"}
     result = run_assessor("pull", "--from", "s3://any-bucket", "--to", tmp_path, env=env)
     assert (result.returncode, result.stderr) == (
-        1, "error: AWS profile 'lsp-asesor' not found: check AWS_PROFILE against ~/.aws/config\n")
+        1,
+        "error: AWS profile 'lsp-asesor' not found: check AWS_PROFILE against ~/.aws/config\n",
+    )

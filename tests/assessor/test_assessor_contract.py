@@ -1,16 +1,17 @@
 """The contract between the handler and assessor.py: what the real handler files, assessor.py reads and renders."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from assessor_records import png_data_url
+from support.records import png_data_url
 
 from handler.record import parse_record
 from handler.store import LocalStore
 
-RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123456, tzinfo=timezone.utc)
+RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123456, tzinfo=UTC)
 
 
 def filed_by_the_handler(store, catalog_dir, seed, signature: str) -> str:
@@ -22,11 +23,16 @@ def filed_by_the_handler(store, catalog_dir, seed, signature: str) -> str:
     entry = load_scheme(catalog_dir, seed.id)
     submission_id = str(uuid.uuid4())
     payload = {
-        "scheme": {"id": seed.id, "version": seed.version}, "submission_id": submission_id,
+        "scheme": {"id": seed.id, "version": seed.version},
+        "submission_id": submission_id,
         "candidate": {"name": "  Dewi Lestari ", "email": "dewi@example.id", "phone": ""},
-        "answers": {key: {"verdict": "BK" if index % 5 == 0 else "K", "evidence": f"Bukti <{index}> & =1+{index}"}
-                    for index, key in enumerate(seed.element_keys())},
-        "declaration": True, "signature": signature, "website": "",
+        "answers": {
+            key: {"verdict": "BK" if index % 5 == 0 else "K", "evidence": f"Bukti <{index}> & =1+{index}"}
+            for index, key in enumerate(seed.element_keys())
+        },
+        "declaration": True,
+        "signature": signature,
+        "website": "",
     }
     assert file_submission(store, validate_submission(payload, entry.scheme), entry, RECEIVED).status == 201
     return submission_id
@@ -38,7 +44,11 @@ def test_a_record_filed_by_the_handler_is_listed_rendered_and_exported(invoke, s
     submission_id = filed_by_the_handler(store, catalog_dir, seed, signature)
     [key] = [obj.key for obj in store.list("submissions/") if obj.key.endswith(".json")]
     record = parse_record(store.get(key), key)
-    assert (record.submission_id, record.candidate.name, record.candidate.phone) == (submission_id, "Dewi Lestari", None)
+    assert (record.submission_id, record.candidate.name, record.candidate.phone) == (
+        submission_id,
+        "Dewi Lestari",
+        None,
+    )
     assert record.scheme == seed and record.count("BK") == 8
 
     listed = invoke("list", store.root)

@@ -1,4 +1,5 @@
 """Bad input: one line on stderr that says what to do next, a non-zero exit, nothing else touched."""
+
 from __future__ import annotations
 
 import errno
@@ -6,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from assessor_records import make_record, record_body, record_key
+from support.records import make_record, record_body, record_key
 
 UNKNOWN = "00000000-dead-4bad-8bad-000000000000"
 
@@ -36,12 +37,17 @@ def newer_scheme(record) -> bytes:
     return json.dumps({**record, "scheme": {**record["scheme"], "format": 2}}).encode()
 
 
-CORRUPT = ("is not valid JSON (truncated or corrupt): if it is in your pulled copy, delete it and run "
-           "`assessor.py pull` to fetch it again; if it is in the source, tell the LSP's administrator")
-NEWER = ("has record_version 2, which this version of Swanilai does not know (it reads 1): "
-         "update Swanilai (`git pull`) to read it")
-NEWER_SCHEME = ("its scheme is of an unknown format (compiled scheme format 2 is not 1): update Swanilai "
-                "(`git pull`) to read it")
+CORRUPT = (
+    "is not valid JSON (truncated or corrupt): if it is in your pulled copy, delete it and run "
+    "`assessor.py pull` to fetch it again; if it is in the source, tell the LSP's administrator"
+)
+NEWER = (
+    "has record_version 2, which this version of Swanilai does not know (it reads 1): "
+    "update Swanilai (`git pull`) to read it"
+)
+NEWER_SCHEME = (
+    "its scheme is of an unknown format (compiled scheme format 2 is not 1): update Swanilai (`git pull`) to read it"
+)
 BAD_FILES = [
     ("list-truncated", ["list", "{root}"], truncated, CORRUPT),
     ("render-all-truncated", ["render", "--all", "--dir", "{root}"], truncated, CORRUPT),
@@ -62,26 +68,65 @@ def test_a_bad_file_in_the_copy_is_named_and_nothing_is_written(invoke, copy, se
     assert snapshot(copy.root) == before
 
 
-UNKNOWN_ID = (f"error: no submission with id '{UNKNOWN}' in {{root}}: run `assessor.py list` to see the ids, "
-              "or `assessor.py pull` to fetch new submissions\n")
+UNKNOWN_ID = (
+    f"error: no submission with id '{UNKNOWN}' in {{root}}: run `assessor.py list` to see the ids, "
+    "or `assessor.py pull` to fetch new submissions\n"
+)
 BAD_ARGS = [
     ("render-unknown-id", ["render", UNKNOWN, "--dir", "{root}"], 1, UNKNOWN_ID),
-    ("review-unknown-id", ["review", UNKNOWN, "--store", "{root}", "--dir", "{root}", "--recommend", "lanjut",
-                           "--assessor", "A. Asesor", "--reg", "MET.1"], 1, UNKNOWN_ID),
-    ("render-missing-dir", ["render", "--all", "--dir", "{root}/nowhere"], 1,
-     "error: {root}/nowhere is not a directory: give the directory you pulled into (`assessor.py pull --to DIR`) "
-     "or s3://BUCKET\n"),
+    (
+        "review-unknown-id",
+        [
+            "review",
+            UNKNOWN,
+            "--store",
+            "{root}",
+            "--dir",
+            "{root}",
+            "--recommend",
+            "lanjut",
+            "--assessor",
+            "A. Asesor",
+            "--reg",
+            "MET.1",
+        ],
+        1,
+        UNKNOWN_ID,
+    ),
+    (
+        "render-missing-dir",
+        ["render", "--all", "--dir", "{root}/nowhere"],
+        1,
+        "error: {root}/nowhere is not a directory: give the directory you pulled into (`assessor.py pull --to DIR`) "
+        "or s3://BUCKET\n",
+    ),
     ("render-nothing-chosen", ["render", "--dir", "{root}"], 2, None),
-    ("review-bad-recommendation", ["review", UNKNOWN, "--store", "{root}", "--recommend", "ya", "--assessor", "A",
-                                   "--reg", "1"], 2, None),
-    ("review-blank-assessor", ["review", UNKNOWN, "--store", "{root}", "--recommend", "lanjut", "--assessor", "  ",
-                               "--reg", "1"], 2, None),
+    (
+        "review-bad-recommendation",
+        ["review", UNKNOWN, "--store", "{root}", "--recommend", "ya", "--assessor", "A", "--reg", "1"],
+        2,
+        None,
+    ),
+    (
+        "review-blank-assessor",
+        ["review", UNKNOWN, "--store", "{root}", "--recommend", "lanjut", "--assessor", "  ", "--reg", "1"],
+        2,
+        None,
+    ),
     ("review-without-store", ["review", UNKNOWN, "--recommend", "lanjut", "--assessor", "A", "--reg", "1"], 2, None),
     ("pull-bad-since", ["pull", "--from", "{root}", "--to", "{root}/x", "--since", "23-11-2026"], 2, None),
-    ("pull-into-itself", ["pull", "--from", "{root}", "--to", "{root}"], 1,
-     "error: --from and --to are both {root}: pull into another directory\n"),
-    ("pull-s3-without-bucket", ["pull", "--from", "s3://", "--to", "{root}/x"], 1,
-     "error: 's3://' names no bucket: use s3://BUCKET[/PREFIX]\n"),
+    (
+        "pull-into-itself",
+        ["pull", "--from", "{root}", "--to", "{root}"],
+        1,
+        "error: --from and --to are both {root}: pull into another directory\n",
+    ),
+    (
+        "pull-s3-without-bucket",
+        ["pull", "--from", "s3://", "--to", "{root}/x"],
+        1,
+        "error: 's3://' names no bucket: use s3://BUCKET[/PREFIX]\n",
+    ),
 ]
 
 
@@ -98,37 +143,48 @@ def test_bad_arguments_are_refused_before_anything_changes(invoke, copy, args, c
     assert snapshot(copy.root) == before
 
 
-@pytest.mark.parametrize("command", [["render", "--all", "--out", "{root}/forms"],
-                                     ["export", "--out", "{root}/x.xlsx"]], ids=["render", "export"])
+@pytest.mark.parametrize(
+    "command",
+    [["render", "--all", "--out", "{root}/forms"], ["export", "--out", "{root}/x.xlsx"]],
+    ids=["render", "export"],
+)
 def test_disk_full_while_writing_is_one_line_and_leaves_no_file(invoke, copy, monkeypatch, command):
-    import assessor
+    from swanilai.assessor import files
 
     def full(path, body):
         Path(path).write_bytes(body[:10])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(assessor, "write_file", full)
+    monkeypatch.setattr(files, "write_file", full)
     result = invoke(*(arg.format(root=copy.root) for arg in command), "--dir", copy.root)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: disk full while writing under ")
-    assert result.stderr.endswith(f"free some space and run `assessor.py {command[0]}` again (files already "
-                                  "complete are kept, nothing partial is left)\n")
+    assert result.stderr.endswith(
+        f"free some space and run `assessor.py {command[0]}` again (files already "
+        "complete are kept, nothing partial is left)\n"
+    )
     assert [p for p in copy.root.rglob("*") if p.name.startswith(".tmp") or p.suffix in (".html", ".xlsx")] == []
 
 
 def test_an_unexpected_failure_is_one_line_not_a_traceback(invoke, copy, monkeypatch):
-    import assessor
+    from swanilai.assessor import cli
 
-    monkeypatch.setattr(assessor, "export_rows", lambda items: 1 / 0)
+    monkeypatch.setattr(cli, "export_rows", lambda items: 1 / 0)
     result = invoke("export", "--dir", copy.root, "--out", copy.root / "x.xlsx")
-    assert (result.exit_code, result.stderr) == (1, "error: unexpected ZeroDivisionError; please report it with the "
-                                                    "command you ran (ASSESSOR_DEBUG=1 shows the details)\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: unexpected ZeroDivisionError; please report it with the "
+        "command you ran (ASSESSOR_DEBUG=1 shows the details)\n",
+    )
 
 
 def test_list_of_an_empty_copy_says_to_pull(invoke, tmp_path):
     result = invoke("list", tmp_path)
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, "", f"no submissions in {tmp_path}: run `assessor.py pull` first\n")
+        0,
+        "",
+        f"no submissions in {tmp_path}: run `assessor.py pull` first\n",
+    )
 
 
 @pytest.mark.browser
@@ -138,7 +194,9 @@ def test_pdf_without_chromium_says_how_to_get_it_and_writes_nothing(invoke, copy
     before = snapshot(copy.root)
     result = invoke("render", "--all", "--pdf", "--dir", copy.root)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: a PDF needs Chromium, and {missing} did not start: install it (Debian: "
-                             "apt-get install chromium; elsewhere: `.venv/bin/python -m playwright install chromium`) "
-                             "or set ASSESSOR_CHROMIUM to its path; or render without --pdf\n")
+    assert result.stderr == (
+        f"error: a PDF needs Chromium, and {missing} did not start: install it (Debian: "
+        "apt-get install chromium; elsewhere: `.venv/bin/python -m playwright install chromium`) "
+        "or set ASSESSOR_CHROMIUM to its path; or render without --pdf\n"
+    )
     assert snapshot(copy.root) == before

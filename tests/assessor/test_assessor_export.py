@@ -1,11 +1,12 @@
 """export: one row per submission and one per element answer; nothing a spreadsheet would run as a formula."""
+
 from __future__ import annotations
 
 import csv
 
 import pytest
 
-from assessor import neutralise
+from swanilai.assessor.export import neutralise
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -15,20 +16,22 @@ def test_xlsx_has_a_row_per_submission_and_a_row_per_answer(invoke, copy, seed, 
 
     result = invoke("export", "--dir", copy.root, "--out", tmp_path / "rekap.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"exported 3 submission(s) and {3 * len(seed.elements)} answer(s) to {tmp_path / 'rekap.xlsx'}\n")
+    assert result.stdout == (
+        f"exported 3 submission(s) and {3 * len(seed.elements)} answer(s) to {tmp_path / 'rekap.xlsx'}\n"
+    )
     book = load_workbook(tmp_path / "rekap.xlsx")
     assert book.sheetnames == ["submissions", "answers"]
     submissions = list(book["submissions"].values)
     answers = list(book["answers"].values)
     assert len(submissions) == 1 + 3 and len(answers) == 1 + 3 * len(seed.elements)
     header = submissions[0]
-    rows = {row[0]: dict(zip(header, row)) for row in submissions[1:]}
+    rows = {row[0]: dict(zip(header, row, strict=False)) for row in submissions[1:]}
     reviewed = rows[copy.records["reviewed"]["submission_id"]]
     assert (reviewed["k_count"], reviewed["bk_count"]) == (26, 12)
     assert (reviewed["recommendation"], reviewed["assessor_name"]) == ("tidak_lanjut", "Andriansyah Bachtillah")
     assert reviewed["scheme_number"] == seed.number and reviewed["received_wib"] == "2026-11-24 06:15"
     assert rows[copy.records["typed"]["submission_id"]]["recommendation"] is None  # an empty cell
-    first = dict(zip(answers[0], answers[1]))
+    first = dict(zip(answers[0], answers[1], strict=False))
     assert (first["unit_code"], first["element"]) == ("M.70MKT00.019.2", "1. " + seed.units[0].elements[0].title)
 
 
@@ -66,12 +69,26 @@ def test_format_follows_the_out_suffix_and_defaults_to_xlsx_in_the_copy(invoke, 
     assert invoke("export", "--csv", "--dir", copy.root).exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "r-answers.csv", "r.csv"]
     assert sorted(p.name for p in (copy.root / "exports").iterdir()) == [
-        "submissions-answers.csv", "submissions.csv", "submissions.xlsx"]
+        "submissions-answers.csv",
+        "submissions.csv",
+        "submissions.xlsx",
+    ]
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+62812", "'+62812"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("Siti", "Siti"), ("", ""), (26, 26), (None, None),
-], ids=["equals", "plus", "minus", "at", "tab", "plain", "empty", "number", "none"])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+62812", "'+62812"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Siti", "Siti"),
+        ("", ""),
+        (26, 26),
+        (None, None),
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "plain", "empty", "number", "none"],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected

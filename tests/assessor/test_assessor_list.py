@@ -1,4 +1,5 @@
 """list: one line per submission, oldest first: id, time received in WIB, scheme, name, K, BK, latest review."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from assessor_support import ASSESSOR, ROOT
+from support.assessor import ASSESSOR, ROOT
 
 
 def test_list_shows_one_row_per_submission_with_counts_and_the_latest_review(invoke, copy):
@@ -16,12 +17,33 @@ def test_list_shows_one_row_per_submission_with_counts_and_the_latest_review(inv
     assert rows[0] == ["ID", "RECEIVED (WIB)", "SCHEME", "CANDIDATE", "K", "BK", "REVIEW"]
     records = copy.records
     assert rows[1:] == [
-        [records["reviewed"]["submission_id"], "2026-11-24 06:15", "konsultasi-manajemen-pemasaran", "Siti Rahayu",
-         "26", "12", "tidak-lanjut (Andriansyah Bachtillah)"],
-        [records["typed"]["submission_id"], "2026-11-25 06:15", "konsultasi-manajemen-pemasaran", "Budi Santoso",
-         "26", "12", "-"],
-        [records["hostile"]["submission_id"], "2026-11-26 06:15", "konsultasi-manajemen-pemasaran",
-         "=cmd|' /C calc'!A0", "26", "12", "-"],
+        [
+            records["reviewed"]["submission_id"],
+            "2026-11-24 06:15",
+            "konsultasi-manajemen-pemasaran",
+            "Siti Rahayu",
+            "26",
+            "12",
+            "tidak-lanjut (Andriansyah Bachtillah)",
+        ],
+        [
+            records["typed"]["submission_id"],
+            "2026-11-25 06:15",
+            "konsultasi-manajemen-pemasaran",
+            "Budi Santoso",
+            "26",
+            "12",
+            "-",
+        ],
+        [
+            records["hostile"]["submission_id"],
+            "2026-11-26 06:15",
+            "konsultasi-manajemen-pemasaran",
+            "=cmd|' /C calc'!A0",
+            "26",
+            "12",
+            "-",
+        ],
     ]
     assert result.stderr == "3 submission(s), 2 not reviewed\n"
 
@@ -42,7 +64,13 @@ def test_a_fresh_clone_runs_with_the_base_python(copy):
     """
     python = os.path.join(sys.base_prefix, "bin", "python3")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    result = subprocess.run([python, "-S", str(ASSESSOR), "list", str(copy.root)], capture_output=True, text=True,
-                            cwd=ROOT, env=env, timeout=300)
+    result = subprocess.run(
+        [python, "-S", str(ASSESSOR), "list", str(copy.root)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 4

@@ -1,18 +1,21 @@
 """pull: an incremental, concurrent copy of records and reviews; each file complete or absent; clear errors."""
+
 from __future__ import annotations
 
 import errno
 import re
-from types import SimpleNamespace
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from assessor_records import RECEIVED, make_record, record_key, store_record, store_review
+from support.records import RECEIVED, make_record, record_key, store_record, store_review
 
 from handler.store import LocalStore, S3Store
 
-SUMMARY = re.compile(r"^pulled (\d+) new, (\d+) skipped \(already here\), (\d+) failed from (\S+) into (\S+) in [\d.]+ s$")
+SUMMARY = re.compile(
+    r"^pulled (\d+) new, (\d+) skipped \(already here\), (\d+) failed from (\S+) into (\S+) in [\d.]+ s$"
+)
 
 
 @pytest.fixture
@@ -23,8 +26,11 @@ def source(s3, bucket, seed):
     other["id"] = "skema-lain"
     from handler.scheme import scheme_from_dict
 
-    records = [make_record(seed, name="Satu"), make_record(seed, name="Dua", received_at=RECEIVED + timedelta(days=2)),
-               make_record(scheme_from_dict(other), name="Tiga", received_at=RECEIVED + timedelta(days=2))]
+    records = [
+        make_record(seed, name="Satu"),
+        make_record(seed, name="Dua", received_at=RECEIVED + timedelta(days=2)),
+        make_record(scheme_from_dict(other), name="Tiga", received_at=RECEIVED + timedelta(days=2)),
+    ]
     keys = [store_record(store, record) for record in records]
     keys.append(store_review(store, records[0], reviewed_at=RECEIVED + timedelta(days=1)))
     keys.append(store_review(store, records[1], reviewed_at=RECEIVED + timedelta(days=3)))
@@ -75,13 +81,17 @@ def test_pull_replaces_a_damaged_file_and_sweeps_what_a_killed_pull_left(invoke,
     assert not leftover.exists()
 
 
-@pytest.mark.parametrize("options, expected", [
-    (["--scheme", "konsultasi-manajemen-pemasaran"], [0, 1, 3, 4]),
-    (["--scheme", "skema-lain"], [2]),
-    (["--since", "2026-11-25"], [1, 2, 4]),  # records of the 25th, the review of the 26th; not the 24th's review
-    (["--since", "2026-11-24"], [1, 2, 3, 4]),
-    (["--scheme", "skema-lain", "--since", "2026-12-01"], []),
-], ids=["one-scheme", "other-scheme", "since-day", "since-includes-that-day", "nothing-matches"])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        (["--scheme", "konsultasi-manajemen-pemasaran"], [0, 1, 3, 4]),
+        (["--scheme", "skema-lain"], [2]),
+        (["--since", "2026-11-25"], [1, 2, 4]),  # records of the 25th, the review of the 26th; not the 24th's review
+        (["--since", "2026-11-24"], [1, 2, 3, 4]),
+        (["--scheme", "skema-lain", "--since", "2026-12-01"], []),
+    ],
+    ids=["one-scheme", "other-scheme", "since-day", "since-includes-that-day", "nothing-matches"],
+)
 def test_pull_filters_by_scheme_and_day(invoke, source, tmp_path, options, expected):
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path, *options)
     assert result.exit_code == 0, result.output
@@ -99,25 +109,27 @@ def test_pull_from_a_prefix_and_from_a_directory(invoke, s3, bucket, seed, tmp_p
 
 
 def test_disk_full_stops_the_pull_and_leaves_nothing_partial(invoke, source, tmp_path, monkeypatch):
-    import assessor
+    from swanilai.assessor import files
 
     def full(path, body):
         Path(path).write_bytes(body[:10])  # the disk filled mid-file
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(assessor, "write_file", full)
+    monkeypatch.setattr(files, "write_file", full)
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path, "--jobs", "1")
     assert result.exit_code == 1
-    assert result.stderr == (f"error: disk full while writing under {tmp_path}: free some space and run "
-                             "`assessor.py pull` again (files already complete are kept, nothing partial is left)\n")
+    assert result.stderr == (
+        f"error: disk full while writing under {tmp_path}: free some space and run "
+        "`assessor.py pull` again (files already complete are kept, nothing partial is left)\n"
+    )
     assert pulled(tmp_path) == set()
 
 
 def _refusing(monkeypatch, operation: str, code: str) -> None:
     """assessor.py's S3 client, with S3 answering `operation` with the error `code` (HTTP 403)."""
-    import assessor
+    from swanilai.assessor import sources
 
-    make_client = assessor._s3_client
+    make_client = sources.s3_client
 
     def refuse(**kwargs):
         return SimpleNamespace(status_code=403), {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {}}
@@ -127,22 +139,35 @@ def _refusing(monkeypatch, operation: str, code: str) -> None:
         made.meta.events.register(f"before-call.s3.{operation}", refuse)
         return made
 
-    monkeypatch.setattr(assessor, "_s3_client", client)
+    monkeypatch.setattr(sources, "s3_client", client)
 
 
-ACCESS = ("error: access denied to s3://{bucket}/: your AWS identity needs s3:ListBucket and s3:GetObject "
-          "(s3:PutObject to review); ask the LSP's administrator or use another AWS_PROFILE\n")
+ACCESS = (
+    "error: access denied to s3://{bucket}/: your AWS identity needs s3:ListBucket and s3:GetObject "
+    "(s3:PutObject to review); ask the LSP's administrator or use another AWS_PROFILE\n"
+)
 S3_REFUSALS = [
     ("list-denied", "ListObjectsV2", "AccessDenied", ACCESS),
     ("get-denied", "GetObject", "AccessDenied", ACCESS),
-    ("expired-token", "ListObjectsV2", "ExpiredToken",
-     "error: AWS refused the credentials (ExpiredToken): refresh them (`aws sso login`) and run the command again\n"),
-    ("invalid-key", "GetObject", "InvalidAccessKeyId", "error: AWS refused the credentials (InvalidAccessKeyId): "
-                                                       "refresh them (`aws sso login`) and run the command again\n"),
+    (
+        "expired-token",
+        "ListObjectsV2",
+        "ExpiredToken",
+        "error: AWS refused the credentials (ExpiredToken): refresh them (`aws sso login`) and run the command again\n",
+    ),
+    (
+        "invalid-key",
+        "GetObject",
+        "InvalidAccessKeyId",
+        "error: AWS refused the credentials (InvalidAccessKeyId): "
+        "refresh them (`aws sso login`) and run the command again\n",
+    ),
 ]
 
 
-@pytest.mark.parametrize("operation, code, message", [row[1:] for row in S3_REFUSALS], ids=[row[0] for row in S3_REFUSALS])
+@pytest.mark.parametrize(
+    "operation, code, message", [row[1:] for row in S3_REFUSALS], ids=[row[0] for row in S3_REFUSALS]
+)
 def test_s3_refusals_are_one_line_with_what_to_do(invoke, source, monkeypatch, tmp_path, operation, code, message):
     _refusing(monkeypatch, operation, code)
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path / "copy")
@@ -152,14 +177,20 @@ def test_s3_refusals_are_one_line_with_what_to_do(invoke, source, monkeypatch, t
 
 def test_missing_bucket_is_named(invoke, s3, tmp_path):
     result = invoke("pull", "--from", "s3://no-such-bucket-here", "--to", tmp_path)
-    assert (result.exit_code, result.stderr) == (1, "error: s3://no-such-bucket-here/ does not exist (no such "
-                                                    "bucket): check the bucket name (--from/--store or $ASSESSOR_SOURCE)\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: s3://no-such-bucket-here/ does not exist (no such "
+        "bucket): check the bucket name (--from/--store or $ASSESSOR_SOURCE)\n",
+    )
 
 
 def test_missing_source_directory_is_an_error(invoke, tmp_path):
     result = invoke("pull", "--from", tmp_path / "nowhere", "--to", tmp_path / "copy")
-    assert (result.exit_code, result.stderr) == (1, f"error: {tmp_path / 'nowhere'} is not a directory: give the "
-                                                    "directory you pulled into (`assessor.py pull --to DIR`) or s3://BUCKET\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {tmp_path / 'nowhere'} is not a directory: give the "
+        "directory you pulled into (`assessor.py pull --to DIR`) or s3://BUCKET\n",
+    )
     assert not (tmp_path / "copy").exists()
 
 
@@ -173,70 +204,76 @@ def _spy_listing(store) -> list[str]:
 
 
 def test_listing_skips_by_id_markers_and_days_before_since(source, tmp_path):
-    import assessor
+    from swanilai.assessor import pull
 
     asked = _spy_listing(source.store)
-    assessor.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False)
+    pull.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False)
     assert not [prefix for prefix in asked if "by-id" in prefix]
     days = sorted(prefix for prefix in asked if prefix.count("/") == 5)
     assert days == ["submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"]
 
 
 def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(source, tmp_path):
-    import assessor
+    from swanilai.assessor import pull
 
     later = date(2026, 12, 31)  # every day of the source is over by then
-    first = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    first = pull.pull(source.store, tmp_path, today=later, progress=False)
     assert (first.new, first.skipped) == (5, 0)
     asked = _spy_listing(source.store)
-    second = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    second = pull.pull(source.store, tmp_path, today=later, progress=False)
     assert (second.new, second.skipped) == (0, 5)
     assert [prefix for prefix in asked if prefix.startswith("submissions/") and prefix.count("/") == 5] == []
 
     (tmp_path / source.keys[1]).unlink()  # an assessor deleted a file to fetch it again
     asked.clear()
-    third = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    third = pull.pull(source.store, tmp_path, today=later, progress=False)
     assert (third.new, third.skipped) == (1, 4)
     assert [p for p in asked if p.count("/") == 5] == [source.keys[1].rsplit("/", 1)[0] + "/"]
     assert (tmp_path / source.keys[1]).read_bytes() == source.store.get(source.keys[1])
 
 
 def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(source, tmp_path, seed):
-    import assessor
     from handler.store import late_record_key
+    from swanilai.assessor import pull
 
     later = date(2026, 12, 31)
-    assessor.pull(source.store, tmp_path, today=later, progress=False)
+    pull.pull(source.store, tmp_path, today=later, progress=False)
     # A retry heals a record into the 23rd, long over: it announces it, then writes it.
     healed = make_record(seed, name="Empat")
     source.store.create(late_record_key(record_key(healed)), b"")
     key = store_record(source.store, healed)
-    again = assessor.pull(source.store, tmp_path, today=later, progress=False)
+    again = pull.pull(source.store, tmp_path, today=later, progress=False)
     assert again.new == 1
     assert (tmp_path / key).read_bytes() == source.store.get(key)
     assert not any("/late/" in path for path in pulled(tmp_path))
 
 
 def test_days_not_yet_over_are_always_listed(source, tmp_path):
-    import assessor
+    from swanilai.assessor import pull
 
-    assessor.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
+    pull.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
     asked = _spy_listing(source.store)
-    assessor.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
+    pull.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
     listed_days = {p for p in asked if p.startswith("submissions/") and p.count("/") == 5}
     # the 23rd ended more than a day before the 25th; the 25th itself is still open
-    assert listed_days == {"submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"}
+    assert listed_days == {
+        "submissions/konsultasi-manajemen-pemasaran/2026/11/25/",
+        "submissions/skema-lain/2026/11/25/",
+    }
 
 
 def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(invoke, source, monkeypatch, tmp_path):
-    import assessor
+    from swanilai.assessor import sources
 
-    make_client = assessor._s3_client
+    make_client = sources.s3_client
     flaky = source.keys[1]
 
     def slow_down(params, **kwargs):
         if params["url_path"].endswith(flaky.rsplit("/", 1)[1]):
-            return SimpleNamespace(status_code=503), {"Error": {"Code": "SlowDown", "Message": "x"}, "ResponseMetadata": {}}
+            return SimpleNamespace(status_code=503), {
+                "Error": {"Code": "SlowDown", "Message": "x"},
+                "ResponseMetadata": {},
+            }
         return None
 
     def client(jobs=10):
@@ -244,12 +281,13 @@ def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(i
         made.meta.events.register("before-call.s3.GetObject", slow_down)
         return made
 
-    monkeypatch.setattr(assessor, "_s3_client", client)
+    monkeypatch.setattr(sources, "s3_client", client)
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)
     assert result.exit_code == 1
     assert summary(result) == (4, 0, 1)
-    assert result.stderr == (f"error: 1 download(s) failed (first: {flaky}: S3 SlowDown): run the same pull "
-                             "again to fetch them\n")
+    assert result.stderr == (
+        f"error: 1 download(s) failed (first: {flaky}: S3 SlowDown): run the same pull again to fetch them\n"
+    )
     assert not (tmp_path / flaky).exists()
-    monkeypatch.setattr(assessor, "_s3_client", make_client)
+    monkeypatch.setattr(sources, "s3_client", make_client)
     assert summary(invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)) == (1, 4, 0)

@@ -1,11 +1,12 @@
 """handler/record.py: stored records and reviews are read back exactly, and anything else is refused by name."""
+
 from __future__ import annotations
 
 import base64
 import json
 
 import pytest
-from assessor_records import make_record, png_data_url, record_body, tiny_png
+from support.records import make_record, png_data_url, record_body, tiny_png
 
 from handler.record import RecordError, parse_record, parse_review, png_bytes
 
@@ -33,27 +34,60 @@ BAD_RECORDS = [
     ("truncated", lambda seed: record_body(make_record(seed))[:500], "is not valid JSON (truncated or corrupt)", False),
     ("not-json", lambda seed: b"\x00\x01garbage", "is not valid JSON (truncated or corrupt)", False),
     ("a-list", lambda seed: b"[]", "is not a JSON object", False),
-    ("newer-record-version", lambda seed: _broken(seed, lambda d: d.update(record_version=2)),
-     "has record_version 2, which this version of Swanilai does not know (it reads 1)", True),
-    ("no-record-version", lambda seed: _broken(seed, lambda d: d.pop("record_version")),
-     "has record_version None, which this version of Swanilai does not know (it reads 1)", True),
-    ("unknown-scheme-format", lambda seed: _broken(seed, lambda d: d["scheme"].update(format=9)),
-     "its scheme is of an unknown format (compiled scheme format 9 is not 1)", True),
-    ("scheme-without-units", lambda seed: _broken(seed, lambda d: d["scheme"].pop("units")),
-     "its scheme is incomplete (missing 'units')", False),
-    ("no-candidate", lambda seed: _broken(seed, lambda d: d.pop("candidate")),
-     "field 'candidate' is missing or not a dict", False),
-    ("bad-verdict", lambda seed: _broken(seed, lambda d: d["answers"][seed.element_keys()[0]].update(verdict="YA")),
-     "is not a verdict K or BK with evidence text", False),
-    ("bad-time", lambda seed: _broken(seed, lambda d: d.update(received_at="kemarin")),
-     "field 'received_at' is not an ISO 8601 time: 'kemarin'", False),
-    ("bad-signature", lambda seed: _broken(seed, lambda d: d.update(signature={"kind": "stamp"})),
-     "signature kind 'stamp' is neither 'drawn' nor 'typed'", False),
+    (
+        "newer-record-version",
+        lambda seed: _broken(seed, lambda d: d.update(record_version=2)),
+        "has record_version 2, which this version of Swanilai does not know (it reads 1)",
+        True,
+    ),
+    (
+        "no-record-version",
+        lambda seed: _broken(seed, lambda d: d.pop("record_version")),
+        "has record_version None, which this version of Swanilai does not know (it reads 1)",
+        True,
+    ),
+    (
+        "unknown-scheme-format",
+        lambda seed: _broken(seed, lambda d: d["scheme"].update(format=9)),
+        "its scheme is of an unknown format (compiled scheme format 9 is not 1)",
+        True,
+    ),
+    (
+        "scheme-without-units",
+        lambda seed: _broken(seed, lambda d: d["scheme"].pop("units")),
+        "its scheme is incomplete (missing 'units')",
+        False,
+    ),
+    (
+        "no-candidate",
+        lambda seed: _broken(seed, lambda d: d.pop("candidate")),
+        "field 'candidate' is missing or not a dict",
+        False,
+    ),
+    (
+        "bad-verdict",
+        lambda seed: _broken(seed, lambda d: d["answers"][seed.element_keys()[0]].update(verdict="YA")),
+        "is not a verdict K or BK with evidence text",
+        False,
+    ),
+    (
+        "bad-time",
+        lambda seed: _broken(seed, lambda d: d.update(received_at="kemarin")),
+        "field 'received_at' is not an ISO 8601 time: 'kemarin'",
+        False,
+    ),
+    (
+        "bad-signature",
+        lambda seed: _broken(seed, lambda d: d.update(signature={"kind": "stamp"})),
+        "signature kind 'stamp' is neither 'drawn' nor 'typed'",
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize("make, problem, unknown_version", [row[1:] for row in BAD_RECORDS],
-                         ids=[row[0] for row in BAD_RECORDS])
+@pytest.mark.parametrize(
+    "make, problem, unknown_version", [row[1:] for row in BAD_RECORDS], ids=[row[0] for row in BAD_RECORDS]
+)
 def test_unreadable_record_is_refused_naming_the_file(seed, make, problem, unknown_version):
     with pytest.raises(RecordError) as caught:
         parse_record(make(seed), WHERE)
@@ -62,17 +96,27 @@ def test_unreadable_record_is_refused_naming_the_file(seed, make, problem, unkno
     assert caught.value.unknown_version is unknown_version
 
 
-REVIEW = {"record_version": 1, "submission_id": "5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11", "scheme_id": "s",
-          "reviewed_at": "2026-11-24T01:02:03.456Z", "assessor": {"name": "A", "registration": "R"},
-          "recommendation": "lanjut", "notes": None}
+REVIEW = {
+    "record_version": 1,
+    "submission_id": "5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11",
+    "scheme_id": "s",
+    "reviewed_at": "2026-11-24T01:02:03.456Z",
+    "assessor": {"name": "A", "registration": "R"},
+    "recommendation": "lanjut",
+    "notes": None,
+}
 
 
-@pytest.mark.parametrize("change, problem", [
-    ({"record_version": 3}, "has record_version 3"),
-    ({"recommendation": "tidak-lanjut"}, "recommendation 'tidak-lanjut' is not one of lanjut, tidak_lanjut"),
-    ({"assessor": "A"}, "field 'assessor' is missing or not a dict"),
-    ({"reviewed_at": "2026-11-24T01:02:03"}, "field 'reviewed_at' has no time zone"),
-], ids=["newer-version", "hyphenated-recommendation", "assessor-not-object", "naive-time"])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"record_version": 3}, "has record_version 3"),
+        ({"recommendation": "tidak-lanjut"}, "recommendation 'tidak-lanjut' is not one of lanjut, tidak_lanjut"),
+        ({"assessor": "A"}, "field 'assessor' is missing or not a dict"),
+        ({"reviewed_at": "2026-11-24T01:02:03"}, "field 'reviewed_at' has no time zone"),
+    ],
+    ids=["newer-version", "hyphenated-recommendation", "assessor-not-object", "naive-time"],
+)
 def test_unreadable_review_is_refused(change, problem):
     with pytest.raises(RecordError, match=problem):
         parse_review(json.dumps({**REVIEW, **change}).encode(), "reviews/x.json")
@@ -84,14 +128,18 @@ def test_review_reads_back():
     assert review.reviewed_at.isoformat() == "2026-11-24T01:02:03.456000+00:00"
 
 
-@pytest.mark.parametrize("data_url, accepted", [
-    (png_data_url(), True),
-    ("data:image/png;base64," + base64.b64encode(b"GIF89a not a png").decode(), False),
-    ("data:image/svg+xml;base64," + base64.b64encode(tiny_png()).decode(), False),
-    ('data:image/png;base64,AAAA" onerror="alert(1)', False),
-    ("data:image/png;base64," + base64.b64encode(tiny_png() + b"\0" * 300_000).decode(), False),
-    ("javascript:alert(1)", False),
-], ids=["real-png", "not-png-bytes", "svg", "attribute-injection", "too-large", "javascript-url"])
+@pytest.mark.parametrize(
+    "data_url, accepted",
+    [
+        (png_data_url(), True),
+        ("data:image/png;base64," + base64.b64encode(b"GIF89a not a png").decode(), False),
+        ("data:image/svg+xml;base64," + base64.b64encode(tiny_png()).decode(), False),
+        ('data:image/png;base64,AAAA" onerror="alert(1)', False),
+        ("data:image/png;base64," + base64.b64encode(tiny_png() + b"\0" * 300_000).decode(), False),
+        ("javascript:alert(1)", False),
+    ],
+    ids=["real-png", "not-png-bytes", "svg", "attribute-injection", "too-large", "javascript-url"],
+)
 def test_signature_is_embedded_only_when_it_really_is_a_small_png(data_url, accepted):
     assert (png_bytes(data_url, 200 * 1024) is not None) is accepted
 

@@ -1,15 +1,15 @@
 """render: the filled FR.APL.02 as the paper form lays it out, from the record itself, candidate text escaped."""
+
 from __future__ import annotations
 
 import html
-import json
 import re
 import subprocess
 from html.parser import HTMLParser
 
 import pytest
-from assessor_records import make_record, record_body, store_record
-from assessor_support import EVIL_EVIDENCE
+from support.assessor import EVIL_EVIDENCE
+from support.records import make_record, store_record
 
 from handler.scheme import plain_text
 
@@ -127,7 +127,9 @@ def test_candidate_name_date_and_signature(invoke, copy):
     drawn = rendered(invoke, copy, "reviewed")
     assert '<span class="candidate-name">Siti Rahayu</span>' in drawn
     assert "24 November 2026" in drawn  # received 2026-11-23 23:15 UTC = 24 November in WIB
-    assert re.search(r'<img class="signature" src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Tanda tangan Siti Rahayu">', drawn)
+    assert re.search(
+        r'<img class="signature" src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Tanda tangan Siti Rahayu">', drawn
+    )
     typed = rendered(invoke, copy, "typed")
     assert '<span class="typed">Budi Santoso</span>' in typed and "<img" not in typed
 
@@ -174,8 +176,10 @@ def test_an_abbreviated_id_renders_and_an_unknown_one_is_an_error(invoke, copy):
     assert invoke("render", short, "--dir", copy.root).exit_code == 0
     result = invoke("render", "00000000-dead-4bad-8bad-000000000000", "--dir", copy.root)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: no submission with id '00000000-dead-4bad-8bad-000000000000' in {copy.root}: "
-                             "run `assessor.py list` to see the ids, or `assessor.py pull` to fetch new submissions\n")
+    assert result.stderr == (
+        f"error: no submission with id '00000000-dead-4bad-8bad-000000000000' in {copy.root}: "
+        "run `assessor.py list` to see the ids, or `assessor.py pull` to fetch new submissions\n"
+    )
 
 
 @pytest.mark.browser
@@ -186,11 +190,16 @@ def test_pdf_is_a4_and_holds_the_scheme_number_the_name_and_every_criterion(invo
     assert pdf.read_bytes().startswith(b"%PDF-")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:.* pts \(A4\)", info)
-    text = " ".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert seed.number in text and "Siti Rahayu" in text and "Andriansyah Bachtillah" in text
-    missing = [f"{c.number} {plain_text(c.text)}" for e in seed.elements for c in e.criteria
-               if f"{c.number} {plain_text(c.text)}" not in text]
+    missing = [
+        f"{c.number} {plain_text(c.text)}"
+        for e in seed.elements
+        for c in e.criteria
+        if f"{c.number} {plain_text(c.text)}" not in text
+    ]
     assert missing == []
     assert len([c for e in seed.elements for c in e.criteria]) == 151
 
@@ -203,7 +212,9 @@ def test_the_schemes_kind_is_shown_by_striking_the_other_two(invoke, copy, seed)
     assert '<span class="kinds">(<s>KKNI</s>/Okupasi/<s>Klaster</s>)</span>' in page
 
 
-def test_render_straight_from_a_bucket_writes_into_the_current_directory(invoke, s3, bucket, seed, tmp_path, monkeypatch):
+def test_render_straight_from_a_bucket_writes_into_the_current_directory(
+    invoke, s3, bucket, seed, tmp_path, monkeypatch
+):
     from handler.store import S3Store
 
     record = make_record(seed, name="Langsung dari S3")
@@ -212,4 +223,6 @@ def test_render_straight_from_a_bucket_writes_into_the_current_directory(invoke,
     result = invoke("render", "--all", "--dir", f"s3://{bucket}")
     assert result.exit_code == 0, result.output
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == [
-        "forms", f"forms/FR.APL.02-{record['submission_id']}.html"]
+        "forms",
+        f"forms/FR.APL.02-{record['submission_id']}.html",
+    ]

@@ -1,18 +1,32 @@
 """review: append-only, next to the submission in the SOURCE; the candidate's record is never modified."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from assessor_records import make_record, record_key, store_record
+from support.records import make_record, record_key, store_record
 
 from handler.record import parse_review
 from handler.store import REVIEW_KEY, LocalStore, S3Store
 
 
 def review_args(submission_id: str, store, directory, recommend="lanjut", name="Andriansyah Bachtillah", *extra):
-    return ("review", submission_id, "--store", store, "--dir", directory, "--recommend", recommend,
-            "--assessor", name, "--reg", "MET.000.001234 2020", *extra)
+    return (
+        "review",
+        submission_id,
+        "--store",
+        store,
+        "--dir",
+        directory,
+        "--recommend",
+        recommend,
+        "--assessor",
+        name,
+        "--reg",
+        "MET.000.001234 2020",
+        *extra,
+    )
 
 
 def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
@@ -28,7 +42,10 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
     assert len(keys) == 3 and all(REVIEW_KEY.match(k)["id"] == sid for k in keys)
     history = [parse_review(source.get(k), k) for k in keys]
     assert [(r.assessor_name, r.recommendation) for r in history] == [
-        ("Asesor Satu", "lanjut"), ("Asesor Dua", "tidak_lanjut"), ("Asesor Tiga", "lanjut")]
+        ("Asesor Satu", "lanjut"),
+        ("Asesor Dua", "tidak_lanjut"),
+        ("Asesor Tiga", "lanjut"),
+    ]
     assert history[0].reviewed_at < history[1].reviewed_at < history[2].reviewed_at
     assert source.get(key) == before  # the candidate's record, byte for byte
     line = invoke("list", source.root).stdout.splitlines()[1]
@@ -37,17 +54,31 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
 
 def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
     sid = copy.records["typed"]["submission_id"]
-    result = invoke(*review_args(sid, copy.root, copy.root, "tidak-lanjut", "Andriansyah  Bachtillah",
-                                 "--notes", "  Bukti unit 3 belum memadai  "))
+    result = invoke(
+        *review_args(
+            sid,
+            copy.root,
+            copy.root,
+            "tidak-lanjut",
+            "Andriansyah  Bachtillah",
+            "--notes",
+            "  Bukti unit 3 belum memadai  ",
+        )
+    )
     assert result.exit_code == 0, result.output
     key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
     data = json.loads((copy.root / key).read_bytes())
     reviewed_at = data.pop("reviewed_at")
-    assert data == {"record_version": 1, "submission_id": sid, "scheme_id": "konsultasi-manajemen-pemasaran",
-                    "assessor": {"name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
-                    "recommendation": "tidak_lanjut", "notes": "Bukti unit 3 belum memadai"}
-    moment = datetime.strptime(reviewed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    assert abs((datetime.now(timezone.utc) - moment).total_seconds()) < 60
+    assert data == {
+        "record_version": 1,
+        "submission_id": sid,
+        "scheme_id": "konsultasi-manajemen-pemasaran",
+        "assessor": {"name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
+        "recommendation": "tidak_lanjut",
+        "notes": "Bukti unit 3 belum memadai",
+    }
+    moment = datetime.strptime(reviewed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - moment).total_seconds()) < 60
     assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/{moment:%Y%m%dT%H%M%S}.")
 
 
@@ -91,7 +122,10 @@ def test_reviewing_a_damaged_record_is_refused_without_touching_it(invoke, tmp_p
     key = record_key(record)
     source.create(key, b'{"record_version": 1, "submission_id": ')
     result = invoke(*review_args(record["submission_id"], source.root, tmp_path / "copy"))
-    assert (result.exit_code, result.stderr) == (1, f"error: {source.root}/{key}: is not valid JSON (truncated or "
-                                                    "corrupt): it cannot be reviewed until it can be read; tell the "
-                                                    "LSP's administrator\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {source.root}/{key}: is not valid JSON (truncated or "
+        "corrupt): it cannot be reviewed until it can be read; tell the "
+        "LSP's administrator\n",
+    )
     assert list(source.list("reviews/")) == [] and source.get(key) == b'{"record_version": 1, "submission_id": '

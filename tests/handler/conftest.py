@@ -1,30 +1,21 @@
 """Fixtures of the handler's tests: a configured handler whose every response is checked against OpenAPI."""
+
 from __future__ import annotations
 
-import json
-import sys
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from support.api import Clock, configure_api
+from support.handler import full_payload
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from handler_api import Clock, configure_api  # noqa: E402
-from handler_support import full_payload  # noqa: E402
-
-from handler import app  # noqa: E402
-from handler.catalog import forget_schemes  # noqa: E402
-from handler.config import Config  # noqa: E402
-from handler.request import method_of  # noqa: E402
-from handler.store import LocalStore  # noqa: E402
+from handler import app
+from handler.store import LocalStore
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 23, 15, 2, 123456, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 11, 23, 23, 15, 2, 123456, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """End to end in real Chromium at phone size against `build.py serve`: Kirim ends as exactly one record."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-from handler_support import Served, check_response, free_port, full_payload
+from support.handler import Served, check_response, free_port, full_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"

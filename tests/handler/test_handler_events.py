@@ -1,10 +1,11 @@
 """The example events in tests/events/ are current and do what their names say."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from handler_events import EVENTS_DIR, EXPECTED, event_text, example_events
+from support.events import EVENTS_DIR, EXPECTED, event_text, example_events
 
 NAMES = sorted(EXPECTED)
 
@@ -13,8 +14,10 @@ def test_example_events_are_current(seed):
     expected = {name: event_text(event) for name, event in example_events(seed).items()}
     found = {path.stem: path.read_text(encoding="utf-8") for path in EVENTS_DIR.glob("*.json")}
     stale = sorted(name for name in expected.keys() | found.keys() if expected.get(name) != found.get(name))
-    assert not stale, (f"tests/events/ is out of date ({', '.join(stale)}); regenerate it with "
-                       "`.venv/bin/python tests/handler/handler_events.py`")
+    assert not stale, (
+        f"tests/events/ is out of date ({', '.join(stale)}); regenerate it with "
+        "`cd tests && ../.venv/bin/python -m support.events`"
+    )
 
 
 def test_every_event_is_named_accepted_or_rejected():

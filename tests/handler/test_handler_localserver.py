@@ -1,4 +1,5 @@
 """The local server: the built site over HTTP and /api/submissions through the real lambda_handler."""
+
 from __future__ import annotations
 
 import http.client
@@ -11,10 +12,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from handler_support import Served, check_response, free_port, full_payload
+from support.handler import Served, check_response, free_port, full_payload
 
 from handler import app
-from handler.localserver import open_server, start
+from swanilai.devserver import open_server, start
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"
@@ -57,14 +58,17 @@ def post(port: int, payload, origin: str | None = "self", content_type="applicat
 # -- the site
 
 
-@pytest.mark.parametrize("path, status, content_type", [
-    ("/", 200, "text/html; charset=utf-8"),
-    (f"/skema/{SEED}/", 200, "text/html; charset=utf-8"),
-    ("/sitemap.xml", 200, "application/xml; charset=utf-8"),
-    ("/halaman-yang-tidak-ada/", 404, "text/html; charset=utf-8"),
-    ("/skema/", 404, "text/html; charset=utf-8"),
-    ("/../../../etc/passwd", 404, "text/html; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "path, status, content_type",
+    [
+        ("/", 200, "text/html; charset=utf-8"),
+        (f"/skema/{SEED}/", 200, "text/html; charset=utf-8"),
+        ("/sitemap.xml", 200, "application/xml; charset=utf-8"),
+        ("/halaman-yang-tidak-ada/", 404, "text/html; charset=utf-8"),
+        ("/skema/", 404, "text/html; charset=utf-8"),
+        ("/../../../etc/passwd", 404, "text/html; charset=utf-8"),
+    ],
+)
 def test_site_is_served_with_content_types(local, path, status, content_type):
     got, headers, body = request(local[0], "GET", path)
     assert (got, headers["content-type"]) == (status, content_type)
@@ -101,7 +105,9 @@ def test_submission_is_stored_under_var_and_replayed(local, seed):
     status, headers, receipt = post(port, payload)
     assert status == 201
     assert headers["access-control-allow-origin"] == f"http://127.0.0.1:{port}"
-    record = var / "submissions" / SEED / receipt["received_at"][:10].replace("-", "/") / f"{payload['submission_id']}.json"
+    record = (
+        var / "submissions" / SEED / receipt["received_at"][:10].replace("-", "/") / f"{payload['submission_id']}.json"
+    )
     stored = json.loads(record.read_text(encoding="utf-8"))
     assert stored["answers"] == payload["answers"]
     status, _, again = post(port, payload)
@@ -128,8 +134,12 @@ def test_invalid_submission_gets_field_messages(local, seed):
 
 def test_preflight_is_answered_locally(local):
     port = local[0]
-    status, headers, body = request(port, "OPTIONS", "/api/submissions", headers={
-        "Origin": f"http://127.0.0.1:{port}", "Access-Control-Request-Method": "POST"})
+    status, headers, body = request(
+        port,
+        "OPTIONS",
+        "/api/submissions",
+        headers={"Origin": f"http://127.0.0.1:{port}", "Access-Control-Request-Method": "POST"},
+    )
     check_response("OPTIONS", status, headers, body.decode())
     assert status == 204 and headers["access-control-allow-methods"] == "POST, OPTIONS"
 
@@ -178,8 +188,14 @@ def test_concurrent_submissions_are_all_stored(local, seed):
 
 
 def run_build_py(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=str(ROOT), env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
@@ -187,20 +203,37 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_build_py("serve", "--port", str(port), "--store", str(tmp_path / "var"),
-                              "--site-dir", str(tmp_path / "site"), env={"SUBMISSIONS_BUCKET": ""})
+        result = run_build_py(
+            "serve",
+            "--port",
+            str(port),
+            "--store",
+            str(tmp_path / "var"),
+            "--site-dir",
+            str(tmp_path / "site"),
+            env={"SUBMISSIONS_BUCKET": ""},
+        )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"error: port {port} on 127.0.0.1 is in use; stop the other server or run "
-        f"`python3 build.py serve --port {port + 1}`")
+        f"`python3 build.py serve --port {port + 1}`"
+    )
     assert not (tmp_path / "site").exists()  # it failed before building anything
 
 
 def test_serve_with_an_unwritable_store_says_so_in_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = run_build_py("serve", "--port", str(free_port()), "--store", str(blocker / "var"),
-                          "--site-dir", str(tmp_path / "site"), env={"SUBMISSIONS_BUCKET": ""})
+    result = run_build_py(
+        "serve",
+        "--port",
+        str(free_port()),
+        "--store",
+        str(blocker / "var"),
+        "--site-dir",
+        str(tmp_path / "site"),
+        env={"SUBMISSIONS_BUCKET": ""},
+    )
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"error: cannot write submissions to {blocker / 'var'}: ")
@@ -208,18 +241,31 @@ def test_serve_with_an_unwritable_store_says_so_in_one_line(tmp_path):
 
 
 def _moto_env(endpoint: str, bucket: str) -> dict:
-    return {"SUBMISSIONS_BUCKET": bucket, "AWS_ENDPOINT_URL_S3": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "ap-southeast-3",
-            "AWS_REGION": "ap-southeast-3"}
+    return {
+        "SUBMISSIONS_BUCKET": bucket,
+        "AWS_ENDPOINT_URL_S3": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+        "AWS_REGION": "ap-southeast-3",
+    }
 
 
 def test_serve_with_a_missing_bucket_says_so_in_one_line(moto_server, tmp_path):
-    result = run_build_py("serve", "--port", str(free_port()), "--site-dir", str(tmp_path / "site"),
-                          env=_moto_env(moto_server, "no-such-bucket"))
+    result = run_build_py(
+        "serve",
+        "--port",
+        str(free_port()),
+        "--site-dir",
+        str(tmp_path / "site"),
+        env=_moto_env(moto_server, "no-such-bucket"),
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"error: cannot use bucket 'no-such-bucket' at {moto_server} (404); create it first, or unset "
-        "SUBMISSIONS_BUCKET to store under --store")
+        "SUBMISSIONS_BUCKET to store under --store"
+    )
 
 
 def test_serve_with_submissions_bucket_stores_in_s3(moto_server, tmp_path, seed):
@@ -235,8 +281,10 @@ def test_serve_with_submissions_bucket_stores_in_s3(moto_server, tmp_path, seed)
         assert status == 201
         keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket="lsp-local")["Contents"])
         day = receipt["received_at"][:10].replace("-", "/")
-        assert keys == [f"submissions/{SEED}/{day}/{payload['submission_id']}.json",
-                        f"submissions/{SEED}/by-id/{payload['submission_id']}.marker"]
+        assert keys == [
+            f"submissions/{SEED}/{day}/{payload['submission_id']}.json",
+            f"submissions/{SEED}/by-id/{payload['submission_id']}.marker",
+        ]
         head = s3.head_object(Bucket="lsp-local", Key=keys[0])
         assert head["ServerSideEncryption"] == "AES256"
     finally:

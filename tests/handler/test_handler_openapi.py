@@ -1,7 +1,8 @@
-"""handler/openapi.yaml is a valid OpenAPI 3.1 document and says what the code does."""
+"""docs/openapi.yaml is a valid OpenAPI 3.1 document and says what the code does."""
+
 from __future__ import annotations
 
-from handler_support import openapi, schema_errors
+from support.handler import openapi, schema_errors
 
 from handler import errors, fields
 from handler.submission import ANSWER_KEYS, CANDIDATE_KEYS, TOP_LEVEL_KEYS
@@ -31,7 +32,9 @@ def test_request_schema_names_the_fields_the_handler_reads():
     candidate = schema["properties"]["candidate"]
     assert tuple(candidate["properties"]) == CANDIDATE_KEYS
     assert (candidate["properties"]["name"]["minLength"], candidate["properties"]["name"]["maxLength"]) == (
-        fields.NAME_MIN, fields.NAME_MAX)
+        fields.NAME_MIN,
+        fields.NAME_MAX,
+    )
     assert candidate["properties"]["email"]["maxLength"] == fields.EMAIL_MAX
     assert candidate["properties"]["phone"]["maxLength"] == fields.PHONE_MAX
     assert candidate["properties"]["phone"]["pattern"] == fields.PHONE_PATTERN
@@ -50,10 +53,14 @@ def test_every_error_code_and_status_is_documented():
 
 
 def test_request_schema_refuses_what_the_handler_refuses(seed):
-    from handler_support import full_payload
+    from support.handler import full_payload
 
     good = full_payload(seed)
     assert schema_errors(good, "#/components/schemas/Submission") == []
-    for broken in ({**good, "declaration": False}, {**good, "website": "x"}, {**good, "nik": "1"},
-                   {**good, "scheme": {"id": "A B", "version": seed.version}}):
+    for broken in (
+        {**good, "declaration": False},
+        {**good, "website": "x"},
+        {**good, "nik": "1"},
+        {**good, "scheme": {"id": "A B", "version": seed.version}},
+    ):
         assert schema_errors(broken, "#/components/schemas/Submission") != []

@@ -1,15 +1,16 @@
 """Storage through the handler: one self-contained record per submission, on S3 (moto) and on disk alike."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from handler_api import configure_api
-from handler_support import full_payload
+from support.api import configure_api
+from support.handler import full_payload
 
 from handler import app
 from handler.store import RECORD_KEY, AlreadyExists, LocalStore, S3Store, StoreUnavailable
@@ -52,8 +53,12 @@ def test_record_is_self_contained(stored_api, payload, seed):
     receipt = stored_api.post(payload).json
     body = stored_api.store.get(RECORD)
     record = json.loads(body)
-    assert receipt == {"submission_id": ID, "received_at": "2026-11-23T23:15:02.123Z",
-                       "scheme": {"id": SEED, "version": seed.version}, "sha256": hashlib.sha256(body).hexdigest()}
+    assert receipt == {
+        "submission_id": ID,
+        "received_at": "2026-11-23T23:15:02.123Z",
+        "scheme": {"id": SEED, "version": seed.version},
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
     assert record == {
         "record_version": 1,
         "submission_id": ID,
@@ -90,9 +95,9 @@ def test_retry_with_same_content_gets_the_first_receipt_and_no_second_object(sto
 
 
 def test_retry_after_midnight_utc_finds_the_first_record(stored_api, payload, clock):
-    clock.now = datetime(2026, 11, 23, 23, 59, 59, 950000, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 11, 23, 23, 59, 59, 950000, tzinfo=UTC)
     first = stored_api.post(payload)
-    clock.now = datetime(2026, 11, 24, 0, 0, 1, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 11, 24, 0, 0, 1, tzinfo=UTC)
     second = stored_api.post(payload)
     assert (first.status, second.status) == (201, 200)
     assert second.json["received_at"] == "2026-11-23T23:59:59.950Z"
@@ -131,9 +136,11 @@ def test_retry_after_the_scheme_was_updated_still_gets_its_receipt(stored_api, p
     other = full_payload(seed, submission_id="6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")
     outdated = api.post(other)
     assert (outdated.status, outdated.json["error"]) == (409, "scheme_outdated")
-    assert outdated.json["message"] == ("Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: "
-                                        "jawaban Anda tetap tersimpan di peramban ini. Periksa kembali isian Anda, "
-                                        "lalu kirim.")
+    assert outdated.json["message"] == (
+        "Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: "
+        "jawaban Anda tetap tersimpan di peramban ini. Periksa kembali isian Anda, "
+        "lalu kirim."
+    )
     assert records(api) == [RECORD]
 
 
@@ -184,7 +191,7 @@ def test_crash_between_marker_and_record_is_healed_by_the_retry(backend, catalog
     api = configure_api(faulty, catalog_dir, clock)
     try:
         with pytest.raises(Crash):
-            app.lambda_handler(__import__("handler_support").make_event(payload), None)
+            app.lambda_handler(__import__("swanilai.testing", fromlist=["make_event"]).make_event(payload), None)
         assert api.keys() == [MARKER]
         clock.advance(hours=2)
         retry = api.post(payload)
@@ -198,14 +205,17 @@ def test_crash_between_marker_and_record_is_healed_by_the_retry(backend, catalog
     assert json.loads(body)["received_at"] == "2026-11-23T23:15:02.123Z"
 
 
-@pytest.mark.parametrize("later, announced", [({"minutes": 20}, False), ({"days": 3}, True)],
-                         ids=["healed-the-same-day-is-not-announced", "healed-days-later-is-announced-under-late"])
+@pytest.mark.parametrize(
+    "later, announced",
+    [({"minutes": 20}, False), ({"days": 3}, True)],
+    ids=["healed-the-same-day-is-not-announced", "healed-days-later-is-announced-under-late"],
+)
 def test_a_record_healed_into_a_past_day_is_announced_first(backend, catalog_dir, clock, payload, later, announced):
     faulty = Faulty(backend, Crash(), when=lambda key: "/by-id/" not in key)
     api = configure_api(faulty, catalog_dir, clock)
     try:
         with pytest.raises(Crash):
-            app.lambda_handler(__import__("handler_support").make_event(payload), None)
+            app.lambda_handler(__import__("swanilai.testing", fromlist=["make_event"]).make_event(payload), None)
         clock.advance(**later)
         assert api.post(payload).status == 200
     finally:
@@ -218,8 +228,9 @@ def test_a_record_healed_into_a_past_day_is_announced_first(backend, catalog_dir
 def _client_error(code: str, status: int):
     from botocore.exceptions import ClientError
 
-    return ClientError({"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}},
-                       "PutObject")
+    return ClientError(
+        {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject"
+    )
 
 
 class FlakyClient:
@@ -254,8 +265,9 @@ S3_FAULTS = [
 
 
 @pytest.mark.parametrize("make_error, at_call, left", [pytest.param(e, n, k, id=i) for i, e, n, k in S3_FAULTS])
-def test_s3_unavailable_is_a_retryable_503_and_the_retry_stores_once(s3, bucket, catalog_dir, clock, payload,
-                                                                    make_error, at_call, left):
+def test_s3_unavailable_is_a_retryable_503_and_the_retry_stores_once(
+    s3, bucket, catalog_dir, clock, payload, make_error, at_call, left
+):
     client = FlakyClient(s3, make_error(), at_call)
     api = configure_api(S3Store(bucket, client=client), catalog_dir, clock)
     try:
@@ -274,7 +286,9 @@ def test_s3_unavailable_is_a_retryable_503_and_the_retry_stores_once(s3, bucket,
 
 
 def test_s3_access_denied_is_a_500_with_the_code_logged(s3, bucket, catalog_dir, clock, payload):
-    api = configure_api(S3Store(bucket, client=FlakyClient(s3, _client_error("AccessDenied", 403), 1)), catalog_dir, clock)
+    api = configure_api(
+        S3Store(bucket, client=FlakyClient(s3, _client_error("AccessDenied", 403), 1)), catalog_dir, clock
+    )
     try:
         result = api.post(payload)
     finally:
@@ -356,7 +370,10 @@ def test_concurrent_writers_of_one_id_with_different_content_make_one_record(tmp
     try:
         for n in range(15):
             submission_id = f"6f1c2a3b-4d5e-4f60-8a7b-{n:012d}"
-            mine, theirs = full_payload(seed, submission_id=submission_id), full_payload(seed, submission_id=submission_id)
+            mine, theirs = (
+                full_payload(seed, submission_id=submission_id),
+                full_payload(seed, submission_id=submission_id),
+            )
             theirs["signature"] = "Siti Rahmawati"
             assert _race(api, [mine, theirs]) == [201, 409]
         assert len(records(api)) == 15
@@ -364,8 +381,11 @@ def test_concurrent_writers_of_one_id_with_different_content_make_one_record(tmp
         app.configure(None)
 
 
-@pytest.mark.parametrize("denied_means_missing, expected", [(True, None), (False, StoreUnavailable)],
-                         ids=["lambda-without-listbucket-reads-403-as-missing", "assessor-keeps-403-as-an-error"])
+@pytest.mark.parametrize(
+    "denied_means_missing, expected",
+    [(True, None), (False, StoreUnavailable)],
+    ids=["lambda-without-listbucket-reads-403-as-missing", "assessor-keeps-403-as-an-error"],
+)
 def test_s3_get_of_a_forbidden_key(denied_means_missing, expected):
     import boto3
     from botocore.stub import Stubber

@@ -1,12 +1,13 @@
 """Transport rules: method, origin, media type, size, encoding and JSON, CORS, the one top-level catch."""
+
 from __future__ import annotations
 
 import base64
 import json
 
 import pytest
-from handler_api import configure_api
-from handler_support import ORIGIN, check_response, make_event
+from support.api import configure_api
+from support.handler import ORIGIN, check_response, make_event
 
 from handler import app
 from handler.config import ConfigurationError, config_from_environment, parse_origins
@@ -24,25 +25,41 @@ BAD_REQUESTS = [
     # id, event options (or a callable of the payload), status, error code
     ("get", {"method": "GET"}, 405, "method_not_allowed"),
     ("put", {"method": "PUT"}, 405, "method_not_allowed"),
-    ("get_from_foreign_origin_is_a_405_first", {"method": "GET", "headers": {"origin": "https://evil.example"}},
-     405, "method_not_allowed"),
+    (
+        "get_from_foreign_origin_is_a_405_first",
+        {"method": "GET", "headers": {"origin": "https://evil.example"}},
+        405,
+        "method_not_allowed",
+    ),
     ("foreign_origin", {"headers": {"origin": "https://evil.example"}}, 403, "origin_not_allowed"),
     ("null_origin", {"headers": {"origin": "null"}}, 403, "origin_not_allowed"),
     ("origin_with_trailing_slash", {"headers": {"origin": ORIGIN + "/"}}, 403, "origin_not_allowed"),
     ("origin_on_another_port", {"headers": {"origin": ORIGIN + ":8443"}}, 403, "origin_not_allowed"),
-    ("foreign_origin_is_a_403_before_the_media_type",
-     {"headers": {"origin": "https://evil.example", "content-type": "text/plain"}}, 403, "origin_not_allowed"),
+    (
+        "foreign_origin_is_a_403_before_the_media_type",
+        {"headers": {"origin": "https://evil.example", "content-type": "text/plain"}},
+        403,
+        "origin_not_allowed",
+    ),
     ("text_plain", {"headers": {"content-type": "text/plain"}}, 415, "unsupported_media_type"),
     ("form_encoded", {"headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type"),
     ("no_content_type", {"headers": {"content-type": None}}, 415, "unsupported_media_type"),
-    ("json_in_latin1", {"headers": {"content-type": "application/json; charset=iso-8859-1"}}, 415,
-     "unsupported_media_type"),
+    (
+        "json_in_latin1",
+        {"headers": {"content-type": "application/json; charset=iso-8859-1"}},
+        415,
+        "unsupported_media_type",
+    ),
     ("json_patch", {"headers": {"content-type": "application/json-patch+json"}}, 415, "unsupported_media_type"),
     ("body_one_byte_over_512_kib", lambda p: {"body": _json_body(p, BODY_MAX_BYTES + 1)}, 413, "payload_too_large"),
     ("garbage_over_512_kib_is_a_413_before_parsing", {"body": "\xff" * (BODY_MAX_BYTES + 1)}, 413, "payload_too_large"),
     ("multibyte_body_over_512_kib", {"body": "é" * (BODY_MAX_BYTES // 2 + 1)}, 413, "payload_too_large"),
-    ("base64_body_over_512_kib", lambda p: {"body": _json_body(p, BODY_MAX_BYTES + 1), "base64_body": True}, 413,
-     "payload_too_large"),
+    (
+        "base64_body_over_512_kib",
+        lambda p: {"body": _json_body(p, BODY_MAX_BYTES + 1), "base64_body": True},
+        413,
+        "payload_too_large",
+    ),
     ("not_json", {"body": "Kirim"}, 400, "invalid_json"),
     ("truncated_json", lambda p: {"body": json.dumps(p)[:-10]}, 400, "invalid_json"),
     ("empty_body", {"body": ""}, 400, "invalid_json"),
@@ -53,8 +70,12 @@ BAD_REQUESTS = [
     ("deeply_nested", {"body": "[" * 100_000 + "]" * 100_000}, 400, "invalid_json"),
     ("enormous_number", {"body": '{"declaration": ' + "1" * 5000 + "}"}, 400, "invalid_json"),
     ("lone_surrogate", {"body": '{"candidate": {"name": "\ud800"}}'}, 400, "invalid_json"),
-    ("invalid_utf8_in_base64_body", {"body": b'{"candidate": {"name": "\xc3\x28"}}', "base64_body": True}, 400,
-     "invalid_json"),
+    (
+        "invalid_utf8_in_base64_body",
+        {"body": b'{"candidate": {"name": "\xc3\x28"}}', "base64_body": True},
+        400,
+        "invalid_json",
+    ),
     ("invalid_base64", lambda p: {"body": "eyJ$$$", "base64_body": False, "raw_base64": True}, 400, "invalid_json"),
 ]
 
@@ -89,8 +110,15 @@ def test_base64_encoded_body_is_decoded(api, payload):
     assert result.json["submission_id"] == payload["submission_id"]
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
-                                          "Application/JSON; Charset=UTF-8", 'application/json;charset="utf-8"'])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON; Charset=UTF-8",
+        'application/json;charset="utf-8"',
+    ],
+)
 def test_json_media_type_variants_are_accepted(api, payload, content_type):
     assert api.post(payload, headers={"content-type": content_type}).status == 201
 
@@ -116,8 +144,9 @@ def test_allowed_origin_can_read_receipts_and_errors(api, payload):
 
 
 def test_preflight_from_allowed_origin_is_answered(api):
-    result = api.call(make_event(None, method="OPTIONS",
-                                 headers={"access-control-request-method": "POST", "content-type": None}))
+    result = api.call(
+        make_event(None, method="OPTIONS", headers={"access-control-request-method": "POST", "content-type": None})
+    )
     assert result.status == 204 and result.text == ""
     assert result.headers["access-control-allow-origin"] == ORIGIN
     assert result.headers["access-control-allow-methods"] == "POST, OPTIONS"
@@ -157,7 +186,8 @@ def test_unexpected_failure_is_a_generic_500_and_the_log_has_no_personal_data(tm
     assert (result.status, result.json["error"], result.json["retryable"]) == (500, "internal_error", True)
     assert result.json["message"] == (
         "Maaf, terjadi kesalahan di server kami. Jawaban Anda tetap tersimpan di peramban ini; kirim kembali dalam "
-        "beberapa saat. Bila masalah berlanjut, hubungi LSP dan sebutkan kode req-test-1.")
+        "beberapa saat. Bila masalah berlanjut, hubungi LSP dan sebutkan kode req-test-1."
+    )
     assert "Siti" not in result.text and "RuntimeError" not in result.text
     exception, line = api.logs
     assert exception["event"] == "unhandled_exception" and exception["exception"] == "RuntimeError"
@@ -171,8 +201,10 @@ def test_every_request_logs_one_line_without_personal_data(api, payload):
     api.post(payload)
     payload["candidate"]["name"] = "X"
     api.post(payload)
-    assert [(line["event"], line["status"]) for line in api.logs] == [("submission_request", 201),
-                                                                       ("submission_request", 400)]
+    assert [(line["event"], line["status"]) for line in api.logs] == [
+        ("submission_request", 201),
+        ("submission_request", 400),
+    ]
     first = api.logs[0]
     assert set(first) == {"level", "event", "request_id", "method", "scheme_id", "status", "duration_ms"}
     assert first["scheme_id"] == "konsultasi-manajemen-pemasaran"
@@ -186,11 +218,14 @@ def test_a_made_up_scheme_id_is_not_logged(api, payload):
     assert "scheme_id" not in api.logs[0]
 
 
-@pytest.mark.parametrize("event_id, context_id, expected", [
-    ("abc-123=", None, "abc-123="),
-    (None, "lambda-req-9", "lambda-req-9"),
-    ("has spaces", "lambda-req-9", "lambda-req-9"),
-])
+@pytest.mark.parametrize(
+    "event_id, context_id, expected",
+    [
+        ("abc-123=", None, "abc-123="),
+        (None, "lambda-req-9", "lambda-req-9"),
+        ("has spaces", "lambda-req-9", "lambda-req-9"),
+    ],
+)
 def test_request_id_comes_from_the_gateway_or_lambda(event_id, context_id, expected):
     event = make_event({}, request_id=event_id)
     context = type("Context", (), {"aws_request_id": context_id})()
@@ -226,8 +261,9 @@ def test_environment_names_the_bucket_and_origins(monkeypatch):
     assert config.allowed_origins == {"https://lsp.example.id", "http://localhost:8000"}
 
 
-@pytest.mark.parametrize("value", ["", " , ", "https://lsp.example.id/", "lsp.example.id", "*",
-                                   "https://lsp.example.id/skema"])
+@pytest.mark.parametrize(
+    "value", ["", " , ", "https://lsp.example.id/", "lsp.example.id", "*", "https://lsp.example.id/skema"]
+)
 def test_allowed_origins_refuse_what_a_browser_never_sends(value):
     with pytest.raises(ConfigurationError, match="ALLOWED_ORIGINS"):
         parse_origins(value)
@@ -238,10 +274,17 @@ def test_handler_module_imports_no_boto3_and_no_third_party_package():
     import sys
 
     # -S: no site-packages at all, so importing boto3 (or anything else) would fail outright.
-    code = ("import sys, handler.app, handler.localserver; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names) - {'handler', '__main__'}))")
-    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(app.__file__).rsplit("/handler/", 1)[0]).stdout
+    code = (
+        "import sys, handler.app, swanilai.devserver; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names) - {'handler', 'swanilai', '__main__'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(app.__file__).rsplit("/handler/", 1)[0],
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -251,8 +294,11 @@ def test_base64_flag_with_a_text_body_is_read_as_base64(api, payload):
     assert api.call(event).status == 201
 
 
-@pytest.mark.parametrize("event", [{}, {"requestContext": "x"}, {"requestContext": {"http": []}}, {"headers": [1]}],
-                         ids=["empty", "context_a_string", "http_a_list", "headers_a_list"])
+@pytest.mark.parametrize(
+    "event",
+    [{}, {"requestContext": "x"}, {"requestContext": {"http": []}}, {"headers": [1]}],
+    ids=["empty", "context_a_string", "http_a_list", "headers_a_list"],
+)
 def test_event_that_is_not_payload_2_0_is_answered_not_raised(api, event):
     result = api.call(event)
     assert (result.status, result.json["error"]) == (405, "method_not_allowed")

@@ -1,5 +1,6 @@
 """infra/publish.py: the site checked under its real CSP in Chromium, the function packaged by
 `sam build` and run against moto, the site upload, and the AWS calls of a deploy (stubbed)."""
+
 from __future__ import annotations
 
 import functools
@@ -11,11 +12,11 @@ import shutil
 import subprocess
 import sys
 import threading
-import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support.infra import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -23,18 +24,31 @@ SEED_ID = "konsultasi-manajemen-pemasaran"
 SITE_ORIGIN = "https://d111111abcdef8.cloudfront.net"
 
 
-from infra_support import publish
-
-
 # -- the built site under its Content-Security-Policy
 
 
-@pytest.mark.parametrize("html, problem", [
-    ('<p style="color: red">x</p>', "site/page.html:1: <p style=...> is blocked by the CSP (style-src 'self'); move the rule into a stylesheet"),
-    ('<button onclick="go()">x</button>', "site/page.html:1: <button onclick=...> is blocked by the CSP; bind the handler from a script file"),
-    ('\n<style>p {}</style>', "site/page.html:2: <style> element is blocked by the CSP (style-src 'self'); move it into a stylesheet"),
-    ('<a href="javascript:go()">x</a>', "site/page.html:1: <a href=\"javascript:...\"> is blocked by the CSP; use a script file"),
-], ids=["style-attribute", "event-handler", "style-element", "javascript-url"])
+@pytest.mark.parametrize(
+    "html, problem",
+    [
+        (
+            '<p style="color: red">x</p>',
+            "site/page.html:1: <p style=...> is blocked by the CSP (style-src 'self'); move the rule into a stylesheet",
+        ),
+        (
+            '<button onclick="go()">x</button>',
+            "site/page.html:1: <button onclick=...> is blocked by the CSP; bind the handler from a script file",
+        ),
+        (
+            "\n<style>p {}</style>",
+            "site/page.html:2: <style> element is blocked by the CSP (style-src 'self'); move it into a stylesheet",
+        ),
+        (
+            '<a href="javascript:go()">x</a>',
+            'site/page.html:1: <a href="javascript:..."> is blocked by the CSP; use a script file',
+        ),
+    ],
+    ids=["style-attribute", "event-handler", "style-element", "javascript-url"],
+)
 def test_scan_names_what_the_csp_would_block_with_file_and_line(tmp_path, monkeypatch, html, problem):
     monkeypatch.setattr(publish, "ROOT", tmp_path)
     (tmp_path / "site").mkdir()
@@ -45,19 +59,28 @@ def test_scan_names_what_the_csp_would_block_with_file_and_line(tmp_path, monkey
 def test_scan_hashes_executable_inline_scripts_only(tmp_path):
     (tmp_path / "a.html").write_text(
         '<script>var a = "é";</script><script id="__config" type="application/json">{"x": 1}</script>'
-        '<script src="x.js"></script><script type="module">b()</script>')
+        '<script src="x.js"></script><script type="module">b()</script>'
+    )
     (tmp_path / "b.html").write_text('<script>var a = "é";</script>')
-    expected = sorted(__import__("base64").b64encode(hashlib.sha256(text.encode()).digest()).decode()
-                      for text in ('var a = "é";', "b()"))
+    expected = sorted(
+        __import__("base64").b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        for text in ('var a = "é";', "b()")
+    )
     scan = publish.scan_site(tmp_path)
     assert (list(scan.inline_script_hashes), scan.problems) == (expected, ())
 
 
-@pytest.mark.parametrize("api_url, origin", [
-    ("/api/submissions", ""),
-    ("https://abc123.execute-api.ap-southeast-3.amazonaws.com/submissions", "https://abc123.execute-api.ap-southeast-3.amazonaws.com"),
-    ("https://api.lsp.example:8443/submissions", "https://api.lsp.example:8443"),
-])
+@pytest.mark.parametrize(
+    "api_url, origin",
+    [
+        ("/api/submissions", ""),
+        (
+            "https://abc123.execute-api.ap-southeast-3.amazonaws.com/submissions",
+            "https://abc123.execute-api.ap-southeast-3.amazonaws.com",
+        ),
+        ("https://api.lsp.example:8443/submissions", "https://api.lsp.example:8443"),
+    ],
+)
 def test_api_origin_is_what_connect_src_must_allow(api_url, origin):
     assert publish.api_origin(api_url) == origin
 
@@ -102,10 +125,14 @@ def csp_site(site_dir):
 def violations(browser, url: str) -> tuple[list[str], str]:
     context = browser.new_context()
     page = context.new_page()
-    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
-                         " e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));")
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+    )
     messages: list[str] = []
-    page.on("console", lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     found = page.evaluate("window.__csp") + messages
@@ -161,19 +188,29 @@ def test_site_and_catalog_must_hold_the_same_schemes(tmp_path, catalog_dir, site
     other = tmp_path / "catalog"
     other.mkdir()
     (other / "skema-lain.json").write_text("{}")
-    with pytest.raises(publish.PublishError, match=r"only in the catalog \['skema-lain'\], only in the site \['konsultasi"):
+    with pytest.raises(
+        publish.PublishError, match=r"only in the catalog \['skema-lain'\], only in the site \['konsultasi"
+    ):
         publish.check_same_schemes(other, site_dir)
 
 
 def test_sam_reads_the_parameters_file_as_written(tmp_path):
-    parameters = {"ApiOrigin": "https://abc.execute-api.ap-southeast-3.amazonaws.com",
-                  "InlineScriptHashes": "A" * 43 + "=,B+/" + "C" * 40 + "="}
+    parameters = {
+        "ApiOrigin": "https://abc.execute-api.ap-southeast-3.amazonaws.com",
+        "InlineScriptHashes": "A" * 43 + "=,B+/" + "C" * 40 + "=",
+    }
     path = publish.write_parameters(parameters, tmp_path / "parameters.yaml")
     sam_python = ROOT / ".venv" / "tools" / "sam" / "bin" / "python"
-    code = ("import json, sys\nfrom samcli.cli.types import CfnParameterOverridesType as T\n"
-            "print(json.dumps(T().convert(tuple(sys.argv[1:]), None, None)))")
-    result = subprocess.run([str(sam_python), "-c", code, f"file://{path}", "NotificationEmail=admin@lsp.example"],
-                            capture_output=True, text=True, timeout=60)
+    code = (
+        "import json, sys\nfrom samcli.cli.types import CfnParameterOverridesType as T\n"
+        "print(json.dumps(T().convert(tuple(sys.argv[1:]), None, None)))"
+    )
+    result = subprocess.run(
+        [str(sam_python), "-c", code, f"file://{path}", "NotificationEmail=admin@lsp.example"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {**parameters, "NotificationEmail": "admin@lsp.example"}
 
@@ -182,7 +219,9 @@ def runtime_python_dir() -> str:
     """A directory holding the runtime's interpreter (python3.13), for `sam build`'s PATH."""
     candidates = [shutil.which(publish.RUNTIME_PYTHON)]
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates += sorted(str(p) for p in pyenv_root.glob(f"versions/{publish.RUNTIME_PYTHON[6:]}*/bin/{publish.RUNTIME_PYTHON}"))
+    candidates += sorted(
+        str(p) for p in pyenv_root.glob(f"versions/{publish.RUNTIME_PYTHON[6:]}*/bin/{publish.RUNTIME_PYTHON}")
+    )
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
             return str(Path(candidate).parent)
@@ -197,17 +236,27 @@ def built_function(tmp_path_factory, catalog_dir) -> Path:
     publish.stage_function(catalog_dir, dest=work / "build" / "function")
     env = {**publish.tool_environment(), "PATH": runtime_python_dir() + os.pathsep + os.environ["PATH"]}
     result = subprocess.run(
-        [str(ROOT / ".venv" / "tools" / "sam" / "bin" / "sam"), "build", "--template-file", str(work / "template.yaml"),
-         "--build-dir", str(work / ".aws-sam" / "build")],
-        cwd=work, env=env, capture_output=True, text=True, timeout=600)
+        [
+            str(ROOT / ".venv" / "tools" / "sam" / "bin" / "sam"),
+            "build",
+            "--template-file",
+            str(work / "template.yaml"),
+            "--build-dir",
+            str(work / ".aws-sam" / "build"),
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return work / ".aws-sam" / "build" / "SubmitFunction"
 
 
 INVOKE = """
 import json, os, sys, uuid
-build_dir, scheme_id, origin = sys.argv[1:4]
-sys.path.insert(0, build_dir)
+build_dir, scheme_id, origin = sys.argv[1:4]  # build_dir is on PYTHONPATH, as Lambda's task root is
 import boto3
 from moto import mock_aws
 
@@ -241,11 +290,25 @@ with mock_aws():
 
 
 def test_built_function_stores_a_valid_submission(built_function, catalog_dir):
-    env = {"PATH": os.environ["PATH"], "SUBMISSIONS_BUCKET": "swanilai-built-function", "ALLOWED_ORIGINS": SITE_ORIGIN,
-           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-           "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3"}
-    result = subprocess.run([sys.executable, "-c", INVOKE, str(built_function), SEED_ID, SITE_ORIGIN],
-                            env=env, cwd=built_function.parent, capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": os.environ["PATH"],
+        "SUBMISSIONS_BUCKET": "swanilai-built-function",
+        "ALLOWED_ORIGINS": SITE_ORIGIN,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+        "AWS_REGION": "ap-southeast-3",
+        "PYTHONPATH": str(built_function),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", INVOKE, str(built_function), SEED_ID, SITE_ORIGIN],
+        env=env,
+        cwd=built_function.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     # The handler and boto3 came from the package, not from the test's environment.
@@ -280,10 +343,22 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_sync_uploads_assets_before_pages_with_type_and_caching(s3, site_bucket, tmp_path):
-    site = write_site(tmp_path / "site", {"index.html": "<p>x</p>", "skema/a/index.html": "<p>a</p>",
-                                          "assets/javascripts/bundle.a5f9d56c.min.js": "b()", "assets/form.css": "p{}"})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "index.html": "<p>x</p>",
+            "skema/a/index.html": "<p>a</p>",
+            "assets/javascripts/bundle.a5f9d56c.min.js": "b()",
+            "assets/form.css": "p{}",
+        },
+    )
     result = publish.sync_site(s3, site_bucket, site)
-    assert result.uploaded == ("assets/form.css", "assets/javascripts/bundle.a5f9d56c.min.js", "index.html", "skema/a/index.html")
+    assert result.uploaded == (
+        "assets/form.css",
+        "assets/javascripts/bundle.a5f9d56c.min.js",
+        "index.html",
+        "skema/a/index.html",
+    )
     heads = {key: s3.head_object(Bucket=site_bucket, Key=key) for key in result.uploaded}
     assert heads["index.html"]["ContentType"] == "text/html; charset=utf-8"
     assert heads["index.html"]["CacheControl"] == publish.CACHE_REVALIDATE
@@ -292,7 +367,9 @@ def test_sync_uploads_assets_before_pages_with_type_and_caching(s3, site_bucket,
 
 
 def test_sync_uploads_only_changes_and_removes_what_is_gone(s3, site_bucket, tmp_path):
-    site = write_site(tmp_path / "site", {"index.html": "<p>x</p>", "skema/a/index.html": "<p>a</p>", "skema/b/index.html": "b"})
+    site = write_site(
+        tmp_path / "site", {"index.html": "<p>x</p>", "skema/a/index.html": "<p>a</p>", "skema/b/index.html": "b"}
+    )
     publish.sync_site(s3, site_bucket, site)
     (site / "index.html").write_text("<p>y</p>")
     shutil.rmtree(site / "skema" / "b")
@@ -319,9 +396,20 @@ def test_stack_outputs_of_a_missing_stack_are_none():
 
 def test_stack_outputs_are_read_by_key():
     client, stub = stubbed("cloudformation")
-    stub.add_response("describe_stacks", {"Stacks": [{
-        "StackName": "swanilai", "CreationTime": "2026-11-23T00:00:00Z", "StackStatus": "CREATE_COMPLETE",
-        "Outputs": [{"OutputKey": "ApiUrl", "OutputValue": "https://x/submissions"}]}]}, {"StackName": "swanilai"})
+    stub.add_response(
+        "describe_stacks",
+        {
+            "Stacks": [
+                {
+                    "StackName": "swanilai",
+                    "CreationTime": "2026-11-23T00:00:00Z",
+                    "StackStatus": "CREATE_COMPLETE",
+                    "Outputs": [{"OutputKey": "ApiUrl", "OutputValue": "https://x/submissions"}],
+                }
+            ]
+        },
+        {"StackName": "swanilai"},
+    )
     with stub:
         assert publish.stack_outputs(client, "swanilai") == {"ApiUrl": "https://x/submissions"}
 
@@ -330,10 +418,23 @@ def test_invalidation_drops_every_cached_path():
     client, stub = stubbed("cloudfront")
     stub.add_response(
         "create_invalidation",
-        {"Location": "x", "Invalidation": {"Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-23T00:00:00Z",
-                                           "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": "c"}}},
-        {"DistributionId": "E1", "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/*"]},
-                                                       "CallerReference": __import__("botocore.stub").stub.ANY}})
+        {
+            "Location": "x",
+            "Invalidation": {
+                "Id": "I1",
+                "Status": "InProgress",
+                "CreateTime": "2026-11-23T00:00:00Z",
+                "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": "c"},
+            },
+        },
+        {
+            "DistributionId": "E1",
+            "InvalidationBatch": {
+                "Paths": {"Quantity": 1, "Items": ["/*"]},
+                "CallerReference": __import__("botocore.stub").stub.ANY,
+            },
+        },
+    )
     with stub:
         assert publish.invalidate(client, "E1") == "I1"
 

@@ -2,6 +2,7 @@
 
 The linters run from their own virtualenvs under .venv/tools/ (`bash infra/tools/setup.sh`).
 """
+
 from __future__ import annotations
 
 import ast
@@ -14,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from support.infra import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -24,9 +26,6 @@ TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
 # Read by the handler only in local mode (`build.py serve`), never in AWS: DESIGN.md, "Local mode".
 LOCAL_ONLY_ENVIRONMENT = {"AWS_ENDPOINT_URL_S3"}
-
-
-from infra_support import publish
 
 
 def tool(name: str, executable: str | None = None) -> str:
@@ -89,7 +88,9 @@ def test_sam_validate_with_lint_passes():
 
 
 def checkov(path: Path) -> dict:
-    result = run_tool([tool("checkov"), "-f", str(path), "--framework", "cloudformation", "--skip-download", "-o", "json"])
+    result = run_tool(
+        [tool("checkov"), "-f", str(path), "--framework", "cloudformation", "--skip-download", "-o", "json"]
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 
@@ -105,7 +106,9 @@ def skips(template: dict) -> dict[tuple[str, str], str]:
 @pytest.mark.parametrize("path", [TEMPLATE, PIPELINE], ids=["app", "pipeline"])
 def test_checkov_fails_no_check_and_every_skip_gives_its_reason(path):
     report = checkov(path)
-    assert report["summary"]["failed"] == 0, [(c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]]
+    assert report["summary"]["failed"] == 0, [
+        (c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]
+    ]
     assert report["summary"]["parsing_errors"] == 0
     for (name, check), comment in skips(publish.load_template(path)).items():
         assert len(comment.split()) >= 5, f"{name}: the skip of {check} needs a reason"
@@ -152,7 +155,10 @@ def test_function_may_only_put_and_get_submissions(template):
 def test_function_is_arm64_python_with_the_handler_entry_point(template):
     function = resource(template, "SubmitFunction")["Properties"]
     assert (function["Handler"], function["Architectures"], function["CodeUri"]) == (
-        "handler.app.lambda_handler", ["arm64"], "build/function/")
+        "handler.app.lambda_handler",
+        ["arm64"],
+        "build/function/",
+    )
     assert re.fullmatch(r"python3\.1[3-9]", function["Runtime"])
     assert function["Runtime"] == publish.RUNTIME_PYTHON
 
@@ -200,20 +206,31 @@ def test_submissions_bucket_is_private_versioned_encrypted_and_retained(template
     assert (policy["DeletionPolicy"], policy["UpdateReplacePolicy"]) == ("Retain", "Retain")
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
-        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
     assert properties["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     rules = properties["LifecycleConfiguration"]["Rules"]
-    assert {"NoncurrentDays": {"Ref": "NoncurrentVersionRetentionDays"}} in [r.get("NoncurrentVersionExpiration") for r in rules]
+    assert {"NoncurrentDays": {"Ref": "NoncurrentVersionRetentionDays"}} in [
+        r.get("NoncurrentVersionExpiration") for r in rules
+    ]
 
 
-@pytest.mark.parametrize("bucket, policy", [("SubmissionsBucket", "SubmissionsBucketPolicy"),
-                                            ("SiteBucket", "SiteBucketPolicy")])
+@pytest.mark.parametrize(
+    "bucket, policy", [("SubmissionsBucket", "SubmissionsBucketPolicy"), ("SiteBucket", "SiteBucketPolicy")]
+)
 def test_bucket_policy_denies_every_request_without_tls(template, bucket, policy):
     document = resource(template, policy)["Properties"]["PolicyDocument"]
     assert resource(template, policy)["Properties"]["Bucket"] == {"Ref": bucket}
     assert {
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
         "Resource": [{"Fn::GetAtt": [bucket, "Arn"]}, {"Fn::Sub": f"${{{bucket}.Arn}}/*"}],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     } in statements(document)
@@ -221,10 +238,19 @@ def test_bucket_policy_denies_every_request_without_tls(template, bucket, policy
 
 def test_each_new_record_notifies_the_topic_through_s3(template):
     bucket = resource(template, "SubmissionsBucket")["Properties"]
-    assert bucket["NotificationConfiguration"] == {"TopicConfigurations": [{
-        "Event": "s3:ObjectCreated:*", "Topic": {"Ref": "SubmissionTopic"},
-        "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "submissions/"}, {"Name": "suffix", "Value": ".json"}]}},
-    }]}
+    assert bucket["NotificationConfiguration"] == {
+        "TopicConfigurations": [
+            {
+                "Event": "s3:ObjectCreated:*",
+                "Topic": {"Ref": "SubmissionTopic"},
+                "Filter": {
+                    "S3Key": {
+                        "Rules": [{"Name": "prefix", "Value": "submissions/"}, {"Name": "suffix", "Value": ".json"}]
+                    }
+                },
+            }
+        ]
+    }
     (grant,) = statements(resource(template, "SubmissionTopicPolicy")["Properties"]["PolicyDocument"])
     assert (grant["Principal"], grant["Action"]) == ({"Service": "s3.amazonaws.com"}, "sns:Publish")
     assert resource(template, "SubmissionEmail")["Condition"] == "HasNotificationEmail"
@@ -236,15 +262,21 @@ def test_each_new_record_notifies_the_topic_through_s3(template):
 def test_assessors_policy_is_exactly_list_read_and_write_reviews(template):
     document = resource(template, "AssessorsPolicy")["Properties"]["PolicyDocument"]
     granted = sorted(
-        (s["Effect"], tuple(sorted(as_list(s["Action"]))), tuple(json.dumps(r, sort_keys=True) for r in as_list(s["Resource"])))
+        (
+            s["Effect"],
+            tuple(sorted(as_list(s["Action"]))),
+            tuple(json.dumps(r, sort_keys=True) for r in as_list(s["Resource"])),
+        )
         for s in statements(document)
     )
     arn = lambda suffix: json.dumps({"Fn::Sub": f"${{SubmissionsBucket.Arn}}/{suffix}"}, sort_keys=True)  # noqa: E731
-    assert granted == sorted([
-        ("Allow", ("s3:ListBucket",), (json.dumps({"Fn::GetAtt": ["SubmissionsBucket", "Arn"]}, sort_keys=True),)),
-        ("Allow", ("s3:GetObject",), (arn("submissions/*"), arn("reviews/*"))),
-        ("Allow", ("s3:PutObject",), (arn("reviews/*"),)),
-    ])
+    assert granted == sorted(
+        [
+            ("Allow", ("s3:ListBucket",), (json.dumps({"Fn::GetAtt": ["SubmissionsBucket", "Arn"]}, sort_keys=True),)),
+            ("Allow", ("s3:GetObject",), (arn("submissions/*"), arn("reviews/*"))),
+            ("Allow", ("s3:PutObject",), (arn("reviews/*"),)),
+        ]
+    )
     assert all(set(s) <= {"Sid", "Effect", "Action", "Resource"} for s in statements(document))
 
 
@@ -254,25 +286,48 @@ def test_assessors_policy_is_exactly_list_read_and_write_reviews(template):
 def test_api_takes_post_submissions_throttled_with_cors_for_the_site(template):
     api = resource(template, "SubmissionApi")["Properties"]
     event = resource(template, "SubmitFunction")["Properties"]["Events"]["Submit"]
-    assert event == {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": "SubmissionApi"}, "Method": "POST",
-                                                       "Path": "/submissions", "PayloadFormatVersion": "2.0"}}
+    assert event == {
+        "Type": "HttpApi",
+        "Properties": {
+            "ApiId": {"Ref": "SubmissionApi"},
+            "Method": "POST",
+            "Path": "/submissions",
+            "PayloadFormatVersion": "2.0",
+        },
+    }
     assert api["CorsConfiguration"]["AllowOrigins"] == [{"Fn::Sub": "https://${SiteDistribution.DomainName}"}]
     assert api["CorsConfiguration"]["AllowMethods"] == ["POST"]
     assert api["RouteSettings"]["POST /submissions"] == {
-        "ThrottlingRateLimit": {"Ref": "ApiRateLimit"}, "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"}}
+        "ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
+        "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"},
+    }
     assert "sourceIp" not in api["AccessLogSettings"]["Format"]
 
 
 def test_site_bucket_is_reached_only_by_this_distribution(template):
     bucket = resource(template, "SiteBucket")["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
-    allow = [s for s in statements(resource(template, "SiteBucketPolicy")["Properties"]["PolicyDocument"]) if s["Effect"] == "Allow"]
-    assert allow == [{
-        "Sid": "AllowThisDistributionOnly", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
-        "Action": "s3:GetObject", "Resource": {"Fn::Sub": "${SiteBucket.Arn}/*"},
-        "Condition": {"StringEquals": {"AWS:SourceArn": {
-            "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"}}},
-    }]
+    allow = [
+        s
+        for s in statements(resource(template, "SiteBucketPolicy")["Properties"]["PolicyDocument"])
+        if s["Effect"] == "Allow"
+    ]
+    assert allow == [
+        {
+            "Sid": "AllowThisDistributionOnly",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": {"Fn::Sub": "${SiteBucket.Arn}/*"},
+            "Condition": {
+                "StringEquals": {
+                    "AWS:SourceArn": {
+                        "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"
+                    }
+                }
+            },
+        }
+    ]
     origin = resource(template, "SiteDistribution")["Properties"]["DistributionConfig"]["Origins"][0]
     assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
 
@@ -281,18 +336,33 @@ HASHES = "A" * 43 + "=," + "B" * 43 + "="
 API = "https://abc123.execute-api.ap-southeast-3.amazonaws.com"
 
 
-@pytest.mark.parametrize("parameters, directives", [
-    ({}, {"script-src": "'self'", "connect-src": "'self'", "form-action": "'self'"}),
-    ({"ApiOrigin": API, "InlineScriptHashes": HASHES}, {
-        "script-src": f"'self' 'sha256-{'A' * 43}=' 'sha256-{'B' * 43}='",
-        "connect-src": f"'self' {API}", "form-action": f"'self' {API}"}),
-], ids=["first-deploy", "packaged"])
+@pytest.mark.parametrize(
+    "parameters, directives",
+    [
+        ({}, {"script-src": "'self'", "connect-src": "'self'", "form-action": "'self'"}),
+        (
+            {"ApiOrigin": API, "InlineScriptHashes": HASHES},
+            {
+                "script-src": f"'self' 'sha256-{'A' * 43}=' 'sha256-{'B' * 43}='",
+                "connect-src": f"'self' {API}",
+                "form-action": f"'self' {API}",
+            },
+        ),
+    ],
+    ids=["first-deploy", "packaged"],
+)
 def test_csp_allows_only_the_site_its_inline_scripts_and_the_api(template, parameters, directives):
     csp = publish.site_csp(parameters, template)
     parsed = dict(part.split(" ", 1) for part in csp.split("; "))
     assert parsed == {
-        "default-src": "'none'", "style-src": "'self'", "img-src": "'self' data:", "font-src": "'self'",
-        "manifest-src": "'self'", "worker-src": "'self'", "base-uri": "'self'", "frame-ancestors": "'none'",
+        "default-src": "'none'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "manifest-src": "'self'",
+        "worker-src": "'self'",
+        "base-uri": "'self'",
+        "frame-ancestors": "'none'",
         **directives,
     }
 
@@ -306,48 +376,67 @@ def test_site_sends_hsts_nosniff_no_referrer_and_no_framing(template):
     assert all(header["Override"] for header in headers.values())
 
 
-@pytest.mark.parametrize("name, value, allowed", [
-    ("InlineScriptHashes", HASHES, True),
-    ("InlineScriptHashes", "", True),
-    ("InlineScriptHashes", "'unsafe-inline'", False),
-    ("InlineScriptHashes", "A" * 43 + "=; script-src *", False),
-    ("ApiOrigin", API, True),
-    ("ApiOrigin", "", True),
-    ("ApiOrigin", "http://abc.example", False),
-    ("ApiOrigin", API + "; script-src *", False),
-    ("NotificationEmail", "", True),
-    ("NotificationEmail", "admin@lsp.example", True),
-    ("NotificationEmail", "not an address", False),
-], ids=lambda value: str(value)[:24])
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("InlineScriptHashes", HASHES, True),
+        ("InlineScriptHashes", "", True),
+        ("InlineScriptHashes", "'unsafe-inline'", False),
+        ("InlineScriptHashes", "A" * 43 + "=; script-src *", False),
+        ("ApiOrigin", API, True),
+        ("ApiOrigin", "", True),
+        ("ApiOrigin", "http://abc.example", False),
+        ("ApiOrigin", API + "; script-src *", False),
+        ("NotificationEmail", "", True),
+        ("NotificationEmail", "admin@lsp.example", True),
+        ("NotificationEmail", "not an address", False),
+    ],
+    ids=lambda value: str(value)[:24],
+)
 def test_parameters_that_shape_the_csp_refuse_anything_else(template, name, value, allowed):
     pattern = template["Parameters"][name]["AllowedPattern"]
     # CloudFormation matches AllowedPattern against the whole value.
     assert bool(re.fullmatch(pattern, value)) is allowed
 
 
-@pytest.mark.parametrize("uri, expected", [
-    ("/", {"uri": "/index.html"}),
-    ("/skema/konsultasi-manajemen-pemasaran/", {"uri": "/skema/konsultasi-manajemen-pemasaran/index.html"}),
-    ("/skema/konsultasi-manajemen-pemasaran", {"statusCode": 301, "location": "/skema/konsultasi-manajemen-pemasaran/"}),
-    ("/assets/form.js", {"uri": "/assets/form.js"}),
-    ("/assets/javascripts/bundle.a5f9d56c.min.js", {"uri": "/assets/javascripts/bundle.a5f9d56c.min.js"}),
-], ids=lambda value: str(value)[:40])
+@pytest.mark.parametrize(
+    "uri, expected",
+    [
+        ("/", {"uri": "/index.html"}),
+        ("/skema/konsultasi-manajemen-pemasaran/", {"uri": "/skema/konsultasi-manajemen-pemasaran/index.html"}),
+        (
+            "/skema/konsultasi-manajemen-pemasaran",
+            {"statusCode": 301, "location": "/skema/konsultasi-manajemen-pemasaran/"},
+        ),
+        ("/assets/form.js", {"uri": "/assets/form.js"}),
+        ("/assets/javascripts/bundle.a5f9d56c.min.js", {"uri": "/assets/javascripts/bundle.a5f9d56c.min.js"}),
+    ],
+    ids=lambda value: str(value)[:40],
+)
 def test_cloudfront_function_serves_directory_urls_as_their_index(template, uri, expected):
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed to run the CloudFront function (Debian: apt-get install nodejs)")
     code = resource(template, "SiteIndexFunction")["Properties"]["FunctionCode"]
-    script = code + (f"\nconst r = handler({{request: {{uri: {json.dumps(uri)}, headers: {{}}, querystring: {{}}}}}});\n"
-                     "console.log(JSON.stringify(r.statusCode ? {statusCode: r.statusCode, location: r.headers.location.value}"
-                     " : {uri: r.uri}));")
+    script = code + (
+        f"\nconst r = handler({{request: {{uri: {json.dumps(uri)}, headers: {{}}, querystring: {{}}}}}});\n"
+        "console.log(JSON.stringify(r.statusCode ? {statusCode: r.statusCode, location: r.headers.location.value}"
+        " : {uri: r.uri}));"
+    )
     result = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
 
 
 def test_outputs_name_everything_an_lsp_needs(template):
-    assert {"ApiUrl", "SiteUrl", "SubmissionsBucketName", "SiteBucketName", "AssessorsPolicyArn",
-            "DistributionId"} <= set(template["Outputs"])
+    assert {
+        "ApiUrl",
+        "SiteUrl",
+        "SubmissionsBucketName",
+        "SiteBucketName",
+        "AssessorsPolicyArn",
+        "DistributionId",
+    } <= set(template["Outputs"])
     assert template["Outputs"]["ApiUrl"]["Value"]["Fn::Sub"].endswith("/submissions")
 
 
@@ -357,10 +446,12 @@ def test_outputs_name_everything_an_lsp_needs(template):
 def test_deploy_role_trusts_only_the_repository_main_branch_through_oidc(pipeline):
     (trust,) = statements(resource(pipeline, "GitHubDeployRole")["Properties"]["AssumeRolePolicyDocument"])
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert trust["Condition"] == {"StringEquals": {
-        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub": {"Fn::Sub": "repo:${GitHubRepository}:ref:refs/heads/${Branch}"},
-    }}
+    assert trust["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": {"Fn::Sub": "repo:${GitHubRepository}:ref:refs/heads/${Branch}"},
+        }
+    }
 
 
 def test_deploy_role_cannot_touch_submissions(pipeline):
@@ -390,8 +481,14 @@ def scheme_problem_annotations(output: str) -> list[tuple[str, str, int, str]]:
             pattern = matcher["pattern"][0]
             match = re.match(pattern["regexp"], line)
             if match:
-                found.append((matcher["severity"], match.group(pattern["file"]), int(match.group(pattern["line"])),
-                              match.group(pattern["message"])))
+                found.append(
+                    (
+                        matcher["severity"],
+                        match.group(pattern["file"]),
+                        int(match.group(pattern["line"])),
+                        match.group(pattern["message"]),
+                    )
+                )
     return found
 
 
@@ -402,8 +499,13 @@ def test_check_problems_become_annotations_on_file_and_line(tmp_path):
     schemes.mkdir()
     (schemes / "rusak.yaml").write_text(broken, encoding="utf-8")
     (schemes / "contoh.yaml").write_text(seed, encoding="utf-8")  # the seed draws warnings only
-    result = subprocess.run([sys.executable, "build.py", "--schemes", str(schemes), "check"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "build.py", "--schemes", str(schemes), "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     annotations = scheme_problem_annotations(result.stderr)
     title_line = broken.splitlines().index("title: 5") + 1
@@ -417,5 +519,7 @@ def test_check_problems_become_annotations_on_file_and_line(tmp_path):
 
 def test_tool_setup_has_every_pinned_tool_installed():
     # --check installs nothing, so this cannot disturb tests using the tools at the same time.
-    result = subprocess.run(["bash", str(INFRA / "tools" / "setup.sh"), "--check"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", str(INFRA / "tools" / "setup.sh"), "--check"], capture_output=True, text=True, timeout=60
+    )
     assert (result.returncode, result.stderr) == (0, "")

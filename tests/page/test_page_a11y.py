@@ -1,10 +1,10 @@
 """axe-core finds no serious or critical violation; the home page's filter filters as you type."""
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-
-from pagekit import RECEIPT, fake_api, fill_valid, no_script_errors_nor_outside_requests, open_seed, run_axe  # noqa: F401 (autouse fixture)
+from support.page import RECEIPT, fake_api, fill_valid, no_script_errors_nor_outside_requests, open_seed, run_axe  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,9 @@ def test_home_page_filter_filters_rows_as_you_type(phone, static_url, typed, sho
     phone.fill("#catalog-filter", typed)
     expect(phone.locator("#catalog-table tbody tr:visible")).to_have_count(shown)
     expect(phone.locator("#catalog-count")).to_have_text(count)
-    expect(phone.locator("#catalog-empty")).to_be_visible() if shown == 0 else expect(phone.locator("#catalog-empty")).to_be_hidden()
+    expect(phone.locator("#catalog-empty")).to_be_visible() if shown == 0 else expect(
+        phone.locator("#catalog-empty")
+    ).to_be_hidden()
 
 
 def test_the_axe_check_itself_reports_a_serious_violation(phone, static_url):

@@ -1,4 +1,5 @@
 """The candidate's page in a real Chromium at phone size: content, field names, draft, keyboard."""
+
 from __future__ import annotations
 
 import json
@@ -6,15 +7,21 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from support.page import (  # noqa: F401 (no_script_errors_nor_outside_requests: autouse fixture)
+    DRAFT_KEY,
+    NAME,
+    SEED_PATH,
+    draft,
+    draw_signature,
+    fill_valid,
+    no_script_errors_nor_outside_requests,
+    open_seed,
+)
 
 from handler import fields
 from handler.scheme import plain_text
-from pagekit import (  # noqa: F401 (no_script_errors_nor_outside_requests: autouse fixture)
-    DRAFT_KEY, NAME, SEED_PATH, draft, draw_signature, fill_valid, no_script_errors_nor_outside_requests, open_seed,
-)
 
 pytestmark = pytest.mark.browser
-
 
 
 _STRUCTURE_JS = """

@@ -1,11 +1,19 @@
 """Sending, with the API faked by Playwright routes (the real handler has its own end-to-end test)."""
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-
-from pagekit import (
-    NAME, RECEIPT, RECEIPT_TIME_WIB, draft, draw_signature, error, fake_api, fill_valid, open_seed,
+from support.page import (
+    NAME,
+    RECEIPT,
+    RECEIPT_TIME_WIB,
+    draft,
+    draw_signature,
+    error,
+    fake_api,
+    fill_valid,
+    open_seed,
     stored_receipt,
 )
 
@@ -115,7 +123,9 @@ def test_400_puts_the_servers_messages_beside_their_fields(page, seed):
     }
     fake_api(page, (400, answer))
     page.click("#submit")
-    expect(page.locator("[data-error-for='candidate.email']")).to_have_text("Email tidak dapat dipakai: periksa penulisannya.")
+    expect(page.locator("[data-error-for='candidate.email']")).to_have_text(
+        "Email tidak dapat dipakai: periksa penulisannya."
+    )
     expect(page.locator(f"[data-error-for='answers[{key}].evidence']")).to_have_text(
         "Bukti terlalu singkat: sebutkan dokumen dan tahunnya."
     )
@@ -131,7 +141,9 @@ def test_400_puts_the_servers_messages_beside_their_fields(page, seed):
 
 
 def test_503_keeps_the_draft_says_so_and_retries_until_the_receipt(page):
-    bodies = fake_api(page, (503, error("storage_unavailable", "Penyimpanan sedang tidak tersedia.", True)), (201, RECEIPT))
+    bodies = fake_api(
+        page, (503, error("storage_unavailable", "Penyimpanan sedang tidak tersedia.", True)), (201, RECEIPT)
+    )
     page.evaluate("window.SWANILAI_RETRY_BASE_MS = 1500")  # long enough to read the message, short for a test
     page.click("#submit")
     status = page.locator("#send-status")
@@ -151,10 +163,16 @@ def test_503_keeps_the_draft_says_so_and_retries_until_the_receipt(page):
     ("reply", "reason"),
     [
         pytest.param("abort", "karena koneksi internet terputus atau terlalu lambat.", id="network-error"),
-        pytest.param((429, error("throttled", "Terlalu banyak kiriman.", True)),
-                     "karena server sedang menerima terlalu banyak kiriman (kode permintaan: req-1).", id="429"),
-        pytest.param((500, error("internal_error", "Terjadi kesalahan.", True)),
-                     "karena server sedang bermasalah (kode permintaan: req-1).", id="500"),
+        pytest.param(
+            (429, error("throttled", "Terlalu banyak kiriman.", True)),
+            "karena server sedang menerima terlalu banyak kiriman (kode permintaan: req-1).",
+            id="429",
+        ),
+        pytest.param(
+            (500, error("internal_error", "Terjadi kesalahan.", True)),
+            "karena server sedang bermasalah (kode permintaan: req-1).",
+            id="500",
+        ),
     ],
 )
 def test_transient_failures_keep_the_draft_and_offer_coba_kirim_lagi(page, reply, reason):
@@ -196,7 +214,9 @@ def test_409_scheme_outdated_reloads_and_the_draft_survives(page, seed):
     with page.expect_navigation():
         page.click("#submit")
     expect(page.locator("#notice")).to_contain_text("Halaman telah dimuat ulang karena skema diperbarui")
-    expect(page.locator("#progress-text")).to_have_text(f"{len(seed.elements)} dari {len(seed.elements)} elemen terjawab")
+    expect(page.locator("#progress-text")).to_have_text(
+        f"{len(seed.elements)} dari {len(seed.elements)} elemen terjawab"
+    )
     expect(page.locator("#candidate-name")).to_have_value(NAME)
     after = draft(page)
     assert after["answers"] == before["answers"]
@@ -219,14 +239,25 @@ def test_409_submission_conflict_shows_the_earlier_receipt(page):
 @pytest.mark.parametrize(
     ("status", "answer", "expected"),
     [
-        pytest.param(413, error("payload_too_large", "Kiriman terlalu besar."),
-                     "Kiriman terlalu besar. (kode permintaan: req-1) Jawaban Anda tetap tersimpan di perangkat ini.",
-                     id="413"),
-        pytest.param(415, {}, "Server menolak format kiriman. Muat ulang halaman ini, lalu kirim lagi. "
-                              "Jawaban Anda tetap tersimpan di perangkat ini.", id="415-without-body"),
-        pytest.param(404, error("unknown_scheme", "Skema tidak dikenal."),
-                     "Skema tidak dikenal. (kode permintaan: req-1) Jawaban Anda tetap tersimpan di perangkat ini.",
-                     id="404"),
+        pytest.param(
+            413,
+            error("payload_too_large", "Kiriman terlalu besar."),
+            "Kiriman terlalu besar. (kode permintaan: req-1) Jawaban Anda tetap tersimpan di perangkat ini.",
+            id="413",
+        ),
+        pytest.param(
+            415,
+            {},
+            "Server menolak format kiriman. Muat ulang halaman ini, lalu kirim lagi. "
+            "Jawaban Anda tetap tersimpan di perangkat ini.",
+            id="415-without-body",
+        ),
+        pytest.param(
+            404,
+            error("unknown_scheme", "Skema tidak dikenal."),
+            "Skema tidak dikenal. (kode permintaan: req-1) Jawaban Anda tetap tersimpan di perangkat ini.",
+            id="404",
+        ),
     ],
 )
 def test_other_client_errors_say_what_happened_and_keep_the_draft(page, status, answer, expected):
@@ -252,7 +283,6 @@ def test_print_shows_the_receipt_alone(page):
     assert visible == []
     expect(page.locator("#receipt-print")).to_be_hidden()
     expect(page.locator("#receipt-id")).to_be_visible()
-
 
 
 def test_the_print_button_prints(page):

@@ -1,11 +1,11 @@
 """Kirim checks everything first: exact Indonesian messages beside the fields and in the summary."""
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-
-from browserkit import phone_context
-from pagekit import API_GLOB, RECEIPT, SEED_PATH, draw_signature, fill_valid, open_seed
+from support.browser import phone_context
+from support.page import API_GLOB, RECEIPT, SEED_PATH, draw_signature, fill_valid, open_seed
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,9 @@ def _summary(page) -> list[str]:
 
 
 def test_an_unanswered_element_blocks_kirim_and_focus_goes_to_it(page):
-    page.locator("#el-3 input:checked").evaluate("r => { r.checked = false; r.dispatchEvent(new Event('change', {bubbles: true})); }")
+    page.locator("#el-3 input:checked").evaluate(
+        "r => { r.checked = false; r.dispatchEvent(new Event('change', {bubbles: true})); }"
+    )
     page.click("#submit")
     expect(page.locator("#error-summary")).to_be_visible()
     assert _errors(page) == {
@@ -70,7 +72,9 @@ def test_an_empty_form_lists_every_missing_field_in_page_order(page, seed):
     page.reload()
     page.click("#submit")
     summary = _summary(page)
-    unanswered = [f"Unit {u}, elemen {e.number}: pilih K atau BK." for u, unit in enumerate(seed.units, 1) for e in unit.elements]
+    unanswered = [
+        f"Unit {u}, elemen {e.number}: pilih K atau BK." for u, unit in enumerate(seed.units, 1) for e in unit.elements
+    ]
     assert summary == [
         *unanswered,
         "Tuliskan Nama Asesi.",
@@ -86,48 +90,67 @@ def test_an_empty_form_lists_every_missing_field_in_page_order(page, seed):
 # One row per client-side error: how to break the valid form, the field, the exact message, what gets focus.
 CASES = [
     pytest.param(
-        "document.getElementById('el-1-evidence').value = '   '", "el-1-evidence",
+        "document.getElementById('el-1-evidence').value = '   '",
+        "el-1-evidence",
         "answers[M.70MKT00.019.2/1].evidence",
-        "Unit 1, elemen 1: tuliskan bukti yang relevan, karena Anda menjawab K.", "#el-1-evidence",
+        "Unit 1, elemen 1: tuliskan bukti yang relevan, karena Anda menjawab K.",
+        "#el-1-evidence",
         id="K-without-evidence",
     ),
     pytest.param(
-        "document.getElementById('el-1-evidence').value = 'x'.repeat(2001)", "el-1-evidence",
+        "document.getElementById('el-1-evidence').value = 'x'.repeat(2001)",
+        "el-1-evidence",
         "answers[M.70MKT00.019.2/1].evidence",
-        "Unit 1, elemen 1: bukti terlalu panjang, paling banyak 2000 karakter.", "#el-1-evidence",
+        "Unit 1, elemen 1: bukti terlalu panjang, paling banyak 2000 karakter.",
+        "#el-1-evidence",
         id="evidence-too-long",
     ),
     pytest.param(
-        "document.getElementById('candidate-name').value = ''", "candidate-name",
-        "candidate.name", "Tuliskan Nama Asesi.", "#candidate-name",
+        "document.getElementById('candidate-name').value = ''",
+        "candidate-name",
+        "candidate.name",
+        "Tuliskan Nama Asesi.",
+        "#candidate-name",
         id="no-name",
     ),
     pytest.param(
-        "document.getElementById('candidate-name').value = ' S '", "candidate-name",
-        "candidate.name", "Nama Asesi terlalu pendek: tuliskan nama lengkap Anda.", "#candidate-name",
+        "document.getElementById('candidate-name').value = ' S '",
+        "candidate-name",
+        "candidate.name",
+        "Nama Asesi terlalu pendek: tuliskan nama lengkap Anda.",
+        "#candidate-name",
         id="name-too-short",
     ),
     pytest.param(
-        "document.getElementById('candidate-email').value = 'siti@contoh'", "candidate-email",
-        "candidate.email", "Email tidak valid: tuliskan alamat seperti nama@contoh.com, atau kosongkan.",
+        "document.getElementById('candidate-email').value = 'siti@contoh'",
+        "candidate-email",
+        "candidate.email",
+        "Email tidak valid: tuliskan alamat seperti nama@contoh.com, atau kosongkan.",
         "#candidate-email",
         id="bad-email",
     ),
     pytest.param(
-        "document.getElementById('candidate-phone').value = '0812-ABC'", "candidate-phone",
+        "document.getElementById('candidate-phone').value = '0812-ABC'",
+        "candidate-phone",
         "candidate.phone",
         "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.",
         "#candidate-phone",
         id="bad-phone",
     ),
     pytest.param(
-        "document.getElementById('declaration').checked = false", "declaration",
-        "declaration", "Centang pernyataan bahwa jawaban Anda benar dan dapat dipertanggungjawabkan.", "#declaration",
+        "document.getElementById('declaration').checked = false",
+        "declaration",
+        "declaration",
+        "Centang pernyataan bahwa jawaban Anda benar dan dapat dipertanggungjawabkan.",
+        "#declaration",
         id="no-declaration",
     ),
     pytest.param(
-        "document.getElementById('signature-typed').value = ''", "signature-typed",
-        "signature", "Tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan.", "#signature-field",
+        "document.getElementById('signature-typed').value = ''",
+        "signature-typed",
+        "signature",
+        "Tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan.",
+        "#signature-field",
         id="no-signature",
     ),
 ]
@@ -135,7 +158,9 @@ CASES = [
 
 @pytest.mark.parametrize(("breaking_js", "control_id", "field", "message", "focused"), CASES)
 def test_kirim_shows_the_exact_message_beside_the_field(page, breaking_js, control_id, field, message, focused):
-    page.evaluate(f"{breaking_js}; document.getElementById('{control_id}').dispatchEvent(new Event('input', {{bubbles: true}}))")
+    page.evaluate(
+        f"{breaking_js}; document.getElementById('{control_id}').dispatchEvent(new Event('input', {{bubbles: true}}))"
+    )
     page.click("#submit")
     expect(page.locator("#error-summary")).to_be_visible()
     assert _errors(page) == {field: message}

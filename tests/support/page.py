@@ -1,4 +1,5 @@
 """Helpers for the candidate's page tests: open the seed page, fill it, sign it, fake the API."""
+
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ def no_script_errors_nor_outside_requests(phone):
     yield
     assert errors == []
     assert phone.outside_requests == []
+
 
 RECEIPT = {
     "submission_id": "00000000-0000-4000-8000-000000000000",  # replaced by the request's id
@@ -136,4 +138,3 @@ def run_axe(page) -> list[dict[str, Any]]:
         for v in result
         if v["impact"] in ("serious", "critical")
     ]
-

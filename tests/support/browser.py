@@ -2,15 +2,29 @@
 
 A plain module, not a fixture file, so that module-scoped fixtures elsewhere can build the same phone.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
-PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True,
-         "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 360, "height": 780},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "id-ID",
+    "timezone_id": "Asia/Jakarta",
+}
 
 
 def phone_context(browser):

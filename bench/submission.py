@@ -1,6 +1,6 @@
 """Benchmark the submission handler: cold start, warm time per submission, peak memory. Prints; never asserts.
 
-    .venv/bin/python bench/handler.py [--runs 7] [--warm 2000]
+    .venv/bin/python bench/submission.py [--runs 7] [--warm 2000]
 
 Cold start is measured in fresh processes, from before the first import to the end of the first
 invocation, side by side with a bare `import boto3; boto3.client("s3")`, with 1 and with 1,000
@@ -9,6 +9,7 @@ PUT, so the handler's first invocation pays for boto3 and two real (loopback) re
 else. Warm time runs the seed scheme's full submission through lambda_handler with a null store.
 Targets: cold ≤ bare + 30 ms and independent of catalog size; warm p50 ≤ 2 ms; RSS ≤ 100 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,10 +24,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# This file is itself named handler.py: keep its folder off the path, or it would shadow the package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "handler"))
 SEED_ID = "konsultasi-manajemen-pemasaran"
 
 # -- what runs in each fresh process
@@ -77,7 +74,6 @@ print(json.dumps(result))
 PRELUDE = """
 import json, sys
 from pathlib import Path
-sys.path.insert(0, {root!r})
 class NullStore:
     def create(self, key, body): pass
     def get(self, key): return None
@@ -107,7 +103,7 @@ class StubS3(BaseHTTPRequestHandler):
 def make_catalogs(workdir: Path):
     """A catalog with the seed only, and one with the seed among 1,000 schemes."""
     from handler.scheme import write_catalog_entry
-    from handler.scheme_source import check_schemes
+    from swanilai.scheme_source import check_schemes
 
     seed = next(s for s in check_schemes(ROOT / "schemes").schemes if s.id == SEED_ID)
     catalogs = {}
@@ -124,17 +120,20 @@ def make_catalogs(workdir: Path):
 
 
 def make_events(path: Path, seed, count: int) -> None:
-    from handler_support import ORIGIN, full_payload, make_event
+    from swanilai.testing import ORIGIN, full_payload, make_event
 
-    events = [make_event(full_payload(seed, submission_id=f"3f2504e0-4f89-41d3-9a0c-{n:012d}"),
-                         request_id=f"bench-{n}") for n in range(count)]
+    events = [
+        make_event(full_payload(seed, submission_id=f"3f2504e0-4f89-41d3-9a0c-{n:012d}"), request_id=f"bench-{n}")
+        for n in range(count)
+    ]
     assert ORIGIN
     path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
 
 
 def run_child(code: str, env: dict[str, str]) -> dict:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(ROOT),
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=120
+    )
     if result.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -151,13 +150,19 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=2000, help="warm invocations")
     args = parser.parse_args()
 
-    from handler_support import ORIGIN
+    from swanilai.testing import ORIGIN
 
     stub = ThreadingHTTPServer(("127.0.0.1", 0), StubS3)
     threading.Thread(target=stub.serve_forever, daemon=True).start()
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "ap-southeast-3",
-           "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{stub.server_address[1]}",
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_REGION": "ap-southeast-3",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{stub.server_address[1]}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     env.pop("AWS_PROFILE", None)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,8 +173,9 @@ def main() -> None:
         make_events(warm_events, seed, args.warm + 1)
 
         def prelude(store: str, catalog: Path, events: Path, warm: bool) -> str:
-            return PRELUDE.format(root=str(ROOT), store=store, catalog=str(catalog), origin=ORIGIN, warm=warm,
-                                  events=str(events))
+            return PRELUDE.format(
+                root=str(ROOT), store=store, catalog=str(catalog), origin=ORIGIN, warm=warm, events=str(events)
+            )
 
         cases = {
             "bare: import boto3; boto3.client('s3')": prelude("", catalogs[1], cold_events, False) + BARE,
@@ -191,26 +197,40 @@ def main() -> None:
     wall = {label: statistics.median(r["cold_ms"] for r in runs) for label, runs in cold.items()}
     cpu = {label: statistics.median(r["cpu_ms"] for r in runs) for label, runs in cold.items()}
     bare_label = "bare: import boto3; boto3.client('s3')"
-    print(f"Cold start (fresh process: imports + first invocation), {args.runs} runs per case, in ms; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"Cold start (fresh process: imports + first invocation), {args.runs} runs per case, in ms; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     print("  wall time is what a cold start costs; CPU time is the same work with other processes' noise removed")
     print(f"  {'case':<42} {'wall med':>9} {'wall min':>9} {'cpu med':>8} {'Δwall':>8} {'Δcpu':>8}")
     for label, runs in cold.items():
-        print(f"  {label:<42} {wall[label]:9.1f} {min(r['cold_ms'] for r in runs):9.1f} {cpu[label]:8.1f} "
-              f"{wall[label] - wall[bare_label]:+8.1f} {cpu[label] - cpu[bare_label]:+8.1f}")
+        print(
+            f"  {label:<42} {wall[label]:9.1f} {min(r['cold_ms'] for r in runs):9.1f} {cpu[label]:8.1f} "
+            f"{wall[label] - wall[bare_label]:+8.1f} {cpu[label] - cpu[bare_label]:+8.1f}"
+        )
     s3 = {count: f"handler, s3 store, {count:>4} scheme(s)" for count in (1, 1000)}
     null = {count: f"handler, null store, {count:>4} scheme(s)" for count in (1, 1000)}
-    print(f"  target cold <= bare + 30 ms (CPU): S3 store {cpu[s3[1]] - cpu[bare_label]:+.1f} ms with 1 scheme, "
-          f"{cpu[s3[1000]] - cpu[bare_label]:+.1f} ms with 1,000")
-    print(f"  catalog size 1 -> 1,000 (CPU): null store {cpu[null[1000]] - cpu[null[1]]:+.1f} ms, "
-          f"S3 store {cpu[s3[1000]] - cpu[s3[1]]:+.1f} ms")
+    print(
+        f"  target cold <= bare + 30 ms (CPU): S3 store {cpu[s3[1]] - cpu[bare_label]:+.1f} ms with 1 scheme, "
+        f"{cpu[s3[1000]] - cpu[bare_label]:+.1f} ms with 1,000"
+    )
+    print(
+        f"  catalog size 1 -> 1,000 (CPU): null store {cpu[null[1000]] - cpu[null[1]]:+.1f} ms, "
+        f"S3 store {cpu[s3[1000]] - cpu[s3[1]]:+.1f} ms"
+    )
     times = warm["warm_ms"]
-    print(f"Warm, seed scheme ({len(seed.element_keys())} elements, full submission with a drawn signature), "
-          f"null store, {len(times)} invocations")
-    print(f"  p50 {percentile(times, 50):.3f} ms   p99 {percentile(times, 99):.3f} ms   "
-          f"mean {statistics.fmean(times):.3f} ms   (target p50 <= 2 ms)")
-    print(f"Peak RSS of that process (boto3 loaded, {len(times) + 1} invocations): {warm['rss_mb']:.1f} MB "
-          "(target <= 100 MB)")
+    print(
+        f"Warm, seed scheme ({len(seed.element_keys())} elements, full submission with a drawn signature), "
+        f"null store, {len(times)} invocations"
+    )
+    print(
+        f"  p50 {percentile(times, 50):.3f} ms   p99 {percentile(times, 99):.3f} ms   "
+        f"mean {statistics.fmean(times):.3f} ms   (target p50 <= 2 ms)"
+    )
+    print(
+        f"Peak RSS of that process (boto3 loaded, {len(times) + 1} invocations): {warm['rss_mb']:.1f} MB "
+        "(target <= 100 MB)"
+    )
 
 
 if __name__ == "__main__":

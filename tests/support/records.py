@@ -4,6 +4,7 @@ The handler writes the real ones; these tests must not depend on it, so they bui
 from a Scheme: record_version, submission_id, received_at, the scheme's own copy (Scheme.to_dict()),
 candidate, an answer for every element key, declaration and signature (a small real PNG).
 """
+
 from __future__ import annotations
 
 import base64
@@ -12,14 +13,15 @@ import json
 import struct
 import uuid
 import zlib
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from handler.record import review_body, Review, utc_stamp
+from handler.record import Review, review_body, utc_stamp
 from handler.scheme import Scheme
 from handler.store import Store, review_key, submission_key, submission_marker_key
 
-RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123000, tzinfo=timezone.utc)
+RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123000, tzinfo=UTC)
 
 
 def tiny_png(width: int = 48, height: int = 12) -> bytes:
@@ -35,8 +37,12 @@ def tiny_png(width: int = 48, height: int = 12) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def png_data_url() -> str:
@@ -51,11 +57,18 @@ def default_evidence(index: int, key: str, verdict: str) -> str:
     return f"Laporan proyek {2020 + index % 6} untuk elemen {key}" if verdict == "K" else ""
 
 
-def make_record(scheme: Scheme, *, name: str = "Siti Rahayu", received_at: datetime = RECEIVED,
-                submission_id: str | None = None, email: str | None = "siti@example.id",
-                phone: str | None = "081234567890", signature: str = "drawn",
-                verdict: Callable[[int, str], str] = default_verdict,
-                evidence: Callable[[int, str, str], str] = default_evidence) -> dict[str, Any]:
+def make_record(
+    scheme: Scheme,
+    *,
+    name: str = "Siti Rahayu",
+    received_at: datetime = RECEIVED,
+    submission_id: str | None = None,
+    email: str | None = "siti@example.id",
+    phone: str | None = "081234567890",
+    signature: str = "drawn",
+    verdict: Callable[[int, str], str] = default_verdict,
+    evidence: Callable[[int, str, str], str] = default_evidence,
+) -> dict[str, Any]:
     """A submission record as the handler stores it: answers for every element of the scheme."""
     answers = {}
     for index, key in enumerate(scheme.element_keys()):
@@ -69,8 +82,9 @@ def make_record(scheme: Scheme, *, name: str = "Siti Rahayu", received_at: datet
         "candidate": {"name": name, "email": email, "phone": phone},
         "answers": answers,
         "declaration": True,
-        "signature": ({"kind": "drawn", "data_url": png_data_url()} if signature == "drawn"
-                      else {"kind": "typed", "text": name}),
+        "signature": (
+            {"kind": "drawn", "data_url": png_data_url()} if signature == "drawn" else {"kind": "typed", "text": name}
+        ),
     }
 
 
@@ -86,20 +100,35 @@ def record_key(record: dict[str, Any]) -> str:
 def store_record(store: Store, record: dict[str, Any]) -> str:
     """Write the by-id marker and the record, create-only, the way the handler does; return the record's key."""
     key, body = record_key(record), record_body(record)
-    marker = {"record_version": 1, "key": key, "fingerprint": hashlib.sha256(body).hexdigest(),
-              "receipt": {"submission_id": record["submission_id"], "received_at": record["received_at"],
-                          "scheme": {"id": record["scheme"]["id"], "version": record["scheme"]["version"]},
-                          "sha256": hashlib.sha256(body).hexdigest()}}
-    store.create(submission_marker_key(record["scheme"]["id"], record["submission_id"]),
-                 json.dumps(marker).encode("utf-8"))
+    marker = {
+        "record_version": 1,
+        "key": key,
+        "fingerprint": hashlib.sha256(body).hexdigest(),
+        "receipt": {
+            "submission_id": record["submission_id"],
+            "received_at": record["received_at"],
+            "scheme": {"id": record["scheme"]["id"], "version": record["scheme"]["version"]},
+            "sha256": hashlib.sha256(body).hexdigest(),
+        },
+    }
+    store.create(
+        submission_marker_key(record["scheme"]["id"], record["submission_id"]), json.dumps(marker).encode("utf-8")
+    )
     store.create(key, body)
     return key
 
 
-def store_review(store: Store, record: dict[str, Any], *, recommendation: str = "lanjut",
-                 name: str = "Andriansyah Bachtillah", registration: str = "MET.000.001234 2020",
-                 notes: str | None = None, reviewed_at: datetime | None = None) -> str:
-    moment = reviewed_at or datetime.now(timezone.utc)
+def store_review(
+    store: Store,
+    record: dict[str, Any],
+    *,
+    recommendation: str = "lanjut",
+    name: str = "Andriansyah Bachtillah",
+    registration: str = "MET.000.001234 2020",
+    notes: str | None = None,
+    reviewed_at: datetime | None = None,
+) -> str:
+    moment = reviewed_at or datetime.now(UTC)
     review = Review(record["submission_id"], record["scheme"]["id"], moment, name, registration, recommendation, notes)
     key = review_key(record["scheme"]["id"], record["submission_id"], moment)
     store.create(key, review_body(review))

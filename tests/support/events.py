@@ -4,23 +4,18 @@
 The files are generated from the seed scheme, so they carry its current version; regenerate them
 after the seed changes:
 
-    .venv/bin/python tests/handler/handler_events.py
+    cd tests && ../.venv/bin/python -m support.events
 """
+
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-EVENTS_DIR = ROOT / "tests" / "events"
-for path in (str(ROOT), str(HERE)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+from swanilai.paths import ROOT
+from swanilai.testing import full_payload, make_event
 
-from handler_support import full_payload, make_event  # noqa: E402
+EVENTS_DIR = ROOT / "tests" / "events"
 
 SEED_ID = "konsultasi-manajemen-pemasaran"
 # name -> the status the handler answers (accepted: the first time).
@@ -43,6 +38,7 @@ EXPECTED = {
 
 def example_events(seed) -> dict[str, dict[str, Any]]:
     """Every example event by name, built from the seed scheme."""
+
     def payload(n: int, **changes: Any) -> dict[str, Any]:
         data = full_payload(seed, submission_id=f"3f2504e0-4f89-41d3-9a0c-0305e82c33{n:02d}")
         data.update(changes)
@@ -60,21 +56,28 @@ def example_events(seed) -> dict[str, dict[str, Any]]:
         "accepted_seed_full": make_event(payload(1), request_id="example-accepted-full"),
         "accepted_seed_typed_signature": make_event(typed, request_id="example-accepted-typed"),
         "accepted_seed_base64_body": make_event(payload(3), base64_body=True, request_id="example-accepted-base64"),
-        "accepted_seed_without_origin": make_event(payload(4), headers={"origin": None, "user-agent": "curl/8.5.0"},
-                                                   request_id="example-accepted-curl"),
+        "accepted_seed_without_origin": make_event(
+            payload(4), headers={"origin": None, "user-agent": "curl/8.5.0"}, request_id="example-accepted-curl"
+        ),
         "rejected_not_json": make_event("nama=Siti+Rahmawati&jawaban=K", request_id="example-not-json"),
         "rejected_missing_evidence": make_event(missing_evidence, request_id="example-missing-evidence"),
         "rejected_unanswered_elements": make_event(unanswered, request_id="example-unanswered"),
         "rejected_honeypot": make_event(payload(7, website="https://promo.example"), request_id="example-honeypot"),
-        "rejected_foreign_origin": make_event(payload(8), headers={"origin": "https://evil.example"},
-                                              request_id="example-foreign-origin"),
-        "rejected_unknown_scheme": make_event(payload(9, scheme={"id": "skema-lain", "version": seed.version}),
-                                              request_id="example-unknown-scheme"),
+        "rejected_foreign_origin": make_event(
+            payload(8), headers={"origin": "https://evil.example"}, request_id="example-foreign-origin"
+        ),
+        "rejected_unknown_scheme": make_event(
+            payload(9, scheme={"id": "skema-lain", "version": seed.version}), request_id="example-unknown-scheme"
+        ),
         "rejected_get": make_event(None, method="GET", headers={"content-type": None}, request_id="example-get"),
-        "rejected_outdated_version": make_event(payload(10, scheme={"id": seed.id, "version": "000000000000"}),
-                                                request_id="example-outdated"),
-        "rejected_form_encoded": make_event("nama=Siti", headers={"content-type": "application/x-www-form-urlencoded"},
-                                            request_id="example-form-encoded"),
+        "rejected_outdated_version": make_event(
+            payload(10, scheme={"id": seed.id, "version": "000000000000"}), request_id="example-outdated"
+        ),
+        "rejected_form_encoded": make_event(
+            "nama=Siti",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            request_id="example-form-encoded",
+        ),
     }
     assert set(events) == set(EXPECTED)
     return events
@@ -85,7 +88,7 @@ def event_text(event: dict[str, Any]) -> str:
 
 
 def seed_scheme():
-    from handler.scheme_source import check_schemes
+    from swanilai.scheme_source import check_schemes
 
     result = check_schemes(ROOT / "schemes")
     return next(scheme for scheme in result.schemes if scheme.id == SEED_ID)

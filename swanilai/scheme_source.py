@@ -3,15 +3,17 @@
 Build-time only (needs PyYAML and jsonschema); the Lambda reads the compiled catalog instead.
 Every problem is reported as `file:line: message`, all of them in one run.
 """
+
 from __future__ import annotations
 
 import difflib
 import json
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import fastjsonschema
 import jsonschema
@@ -21,6 +23,7 @@ from handler.scheme import SCHEME_ID_MAX, Scheme, compile_scheme, is_scheme_id, 
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemes" / "scheme.schema.json"
 MAX_FILE_BYTES = 1024 * 1024
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's parser with the implicit-tag resolver memoised: scheme files repeat the same
@@ -106,14 +109,26 @@ def load_source(path: Path, display: str | None = None) -> SourceFile:
     """Read one scheme file; file-level problems (size, encoding, YAML syntax) end the load."""
     source = SourceFile(path=path, display=display or str(path))
     if path.stat().st_size > MAX_FILE_BYTES:
-        source.problems.append(Problem(source.display, 1, f"file is {path.stat().st_size:,} bytes; a scheme file may be at most {MAX_FILE_BYTES:,} bytes (1 MB)"))
+        source.problems.append(
+            Problem(
+                source.display,
+                1,
+                f"file is {path.stat().st_size:,} bytes; a scheme file may be at most {MAX_FILE_BYTES:,} bytes (1 MB)",
+            )
+        )
         return source
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        source.problems.append(Problem(source.display, line, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8"))
+        source.problems.append(
+            Problem(
+                source.display,
+                line,
+                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+            )
+        )
         return source
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -127,12 +142,20 @@ def load_source(path: Path, display: str | None = None) -> SourceFile:
         source.problems.append(Problem(source.display, 1, f"YAML error: {exc}"))
         return source
     if node is None:
-        source.problems.append(Problem(source.display, 1, "file is empty; a scheme needs title, number, lsp, instructions and units"))
+        source.problems.append(
+            Problem(source.display, 1, "file is empty; a scheme needs title, number, lsp, instructions and units")
+        )
         return source
     try:
         source.data = _construct(node, (), source.lines)
     except _DuplicateKey as dup:
-        source.problems.append(Problem(source.display, dup.line, f"key {dup.key!r} appears twice in the same mapping (first on line {dup.first_line}); remove one"))
+        source.problems.append(
+            Problem(
+                source.display,
+                dup.line,
+                f"key {dup.key!r} appears twice in the same mapping (first on line {dup.first_line}); remove one",
+            )
+        )
     return source
 
 
@@ -194,7 +217,10 @@ def check_file(path: Path, display: str | None = None) -> SourceFile:
         source.error((), f"a scheme file must be a mapping of keys (title:, number:, units: ...), not {kind}")
         return source
     if not is_scheme_id(path.stem):
-        source.error((), f"file name {path.name!r} is not a valid scheme id: use lowercase letters, digits and single hyphens, at most {SCHEME_ID_MAX} characters, ending in .yaml (e.g. konsultasi-manajemen-pemasaran.yaml)")
+        source.error(
+            (),
+            f"file name {path.name!r} is not a valid scheme id: use lowercase letters, digits and single hyphens, at most {SCHEME_ID_MAX} characters, ending in .yaml (e.g. konsultasi-manajemen-pemasaran.yaml)",
+        )
     for error in _schema_errors(source.data):
         _report_schema_error(source, error)
     if source.ok:
@@ -228,8 +254,11 @@ def _report_schema_error(source: SourceFile, error: jsonschema.ValidationError) 
     if validator == "required":
         # A misspelt key is reported once, as unknown with a suggestion, not also as missing.
         unknown = [str(key) for key in value if key not in error.schema.get("properties", {})]
-        missing = [name for name in error.validator_value
-                   if name not in value and not difflib.get_close_matches(name, unknown, n=1)]
+        missing = [
+            name
+            for name in error.validator_value
+            if name not in value and not difflib.get_close_matches(name, unknown, n=1)
+        ]
         if not missing:
             return
         message = f"{where + ': ' if where else ''}missing required key {', '.join(map(repr, missing))}"
@@ -238,7 +267,10 @@ def _report_schema_error(source: SourceFile, error: jsonschema.ValidationError) 
         for key in sorted(set(value) - set(allowed), key=str):
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             advice = f"did you mean {hint[0]!r}? " if hint else ""
-            source.error(path + (key,), f"{where + ': ' if where else ''}unknown key {key!r}; {advice}allowed keys: {', '.join(allowed)}")
+            source.error(
+                path + (key,),
+                f"{where + ': ' if where else ''}unknown key {key!r}; {advice}allowed keys: {', '.join(allowed)}",
+            )
         return
     elif validator == "type":
         expected = error.validator_value
@@ -272,8 +304,15 @@ def _json_type(value: Any) -> str:
 
 
 def _type_name(name: Any) -> str:
-    names = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
-             "object": "a mapping of keys", "boolean": "true or false", "null": "empty"}
+    names = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "array": "a list",
+        "object": "a mapping of keys",
+        "boolean": "true or false",
+        "null": "empty",
+    }
     return names.get(name, str(name))
 
 
@@ -286,30 +325,48 @@ def _check_rules(source: SourceFile) -> None:
     """The form's own rules, once the shape is right: numbering, uniqueness, codes, emphasis."""
     data = source.data
     if "kind" not in data:
-        source.warn((), "scheme kind is not set; the page shows 'KKNI/Okupasi/Klaster' as the paper form does. Add kind: KKNI, Okupasi or Klaster if the LSP's document says which")
+        source.warn(
+            (),
+            "scheme kind is not set; the page shows 'KKNI/Okupasi/Klaster' as the paper form does. Add kind: KKNI, Okupasi or Klaster if the LSP's document says which",
+        )
     for path, text in _texts(data):
         if "*" in text and text.count("*") % 2:
-            source.error(path, f"{_where(source, path) + ': ' if _where(source, path) else ''}unbalanced '*' in {_short(text)}; italic terms are written *like this*")
+            source.error(
+                path,
+                f"{_where(source, path) + ': ' if _where(source, path) else ''}unbalanced '*' in {_short(text)}; italic terms are written *like this*",
+            )
     unit_keys: dict[str, int] = {}
     for u, unit in enumerate(data["units"]):
         upath = ("units", u)
         code = unit.get("code")
         if not code:
-            source.warn(upath, f"unit {u + 1} ({plain_text(unit['title'])}) has no code; it is keyed by its title. Add code: if the LSP's document gives one (never invent one)")
+            source.warn(
+                upath,
+                f"unit {u + 1} ({plain_text(unit['title'])}) has no code; it is keyed by its title. Add code: if the LSP's document gives one (never invent one)",
+            )
         key = code or plain_text(unit["title"]).strip().lower()
         if key in unit_keys:
             what = f"code {code}" if code else "title (and no code)"
-            source.error(upath + (("code",) if code else ("title",)), f"unit {u + 1} has the same {what} as unit {unit_keys[key] + 1}; each unit must be unique")
+            source.error(
+                upath + (("code",) if code else ("title",)),
+                f"unit {u + 1} has the same {what} as unit {unit_keys[key] + 1}; each unit must be unique",
+            )
         unit_keys.setdefault(key, u)
         for e, element in enumerate(unit["elements"]):
             epath = upath + ("elements", e)
             if element["number"] != e + 1:
-                source.error(epath + ("number",), f"{_where(source, epath)}: element is numbered {element['number']} out of order (expected {e + 1})")
+                source.error(
+                    epath + ("number",),
+                    f"{_where(source, epath)}: element is numbered {element['number']} out of order (expected {e + 1})",
+                )
             for c, criterion in enumerate(element["criteria"]):
                 expected = f"{e + 1}.{c + 1}"  # by position, so one misnumbered element is one error
                 if criterion["number"] != expected:
                     cpath = epath + ("criteria", c, "number")
-                    source.error(cpath, f"{_where(source, epath)}: criterion {criterion['number']} is numbered out of order (expected {expected})")
+                    source.error(
+                        cpath,
+                        f"{_where(source, epath)}: criterion {criterion['number']} is numbered out of order (expected {expected})",
+                    )
 
 
 def _texts(data: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
@@ -361,18 +418,26 @@ def check_schemes(scheme_dir: Path, display_root: Path | None = None) -> CheckRe
     workers = min(os.cpu_count() or 1, 8)
     if len(files) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            checked = list(pool.map(_check_one, *zip(*files), chunksize=max(1, len(files) // (workers * 4))))
+            checked = list(
+                pool.map(_check_one, *zip(*files, strict=False), chunksize=max(1, len(files) // (workers * 4)))
+            )
     else:
         checked = [_check_one(path, display) for path, display in files]
     schemes: list[Scheme] = []
     numbers: dict[str, str] = {}
-    for (_, display), result in zip(files, checked):
+    for (_, display), result in zip(files, checked, strict=False):
         problems.extend(result.problems)
         if result.scheme is None:
             continue
         number = result.scheme.number
         if number in numbers:
-            problems.append(Problem(display, result.number_line, f"scheme number {number!r} is already used by {numbers[number]}; each scheme needs its own number"))
+            problems.append(
+                Problem(
+                    display,
+                    result.number_line,
+                    f"scheme number {number!r} is already used by {numbers[number]}; each scheme needs its own number",
+                )
+            )
             continue
         numbers[number] = display
         schemes.append(result.scheme)

@@ -5,6 +5,7 @@ same payload format 2.0 event API Gateway would send, handled by `handler.app.la
 Submissions go to a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3
 itself honours AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). Standard library only.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,19 @@ API_PATH = "/api/submissions"
 # A body over the limit is read this far and no further, then the connection is closed.
 DRAIN_MAX = 16 * 1024 * 1024
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
-    ".svg": "image/svg+xml", ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-    ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".webmanifest": "application/manifest+json",
-    ".gz": "application/gzip", ".map": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".webmanifest": "application/manifest+json",
+    ".gz": "application/gzip",
+    ".map": "application/json; charset=utf-8",
 }
 
 
@@ -70,8 +79,10 @@ def open_server(port: int, store: str | Path) -> LocalServer:
         return LocalServer(port, chosen)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} on {HOST} is in use; stop the other server or run "
-                             f"`python3 build.py serve --port {port + 1}`") from None
+            raise ServeError(
+                f"port {port} on {HOST} is in use; stop the other server or run "
+                f"`python3 build.py serve --port {port + 1}`"
+            ) from None
         raise ServeError(f"cannot listen on {HOST}:{port}: {exc.strerror}; choose another port with --port") from None
 
 
@@ -89,8 +100,9 @@ def choose_store(store: str | Path) -> Store:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise ServeError(f"cannot write submissions to {root}: {exc.strerror}; pass a writable directory "
-                         "with --store DIR") from None
+        raise ServeError(
+            f"cannot write submissions to {root}: {exc.strerror}; pass a writable directory with --store DIR"
+        ) from None
     return LocalStore(root)
 
 
@@ -244,7 +256,7 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
             text, encoded = body.decode("utf-8"), False
         except UnicodeDecodeError:
             text, encoded = base64.b64encode(body).decode("ascii"), True
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return {
             "version": "2.0",
             "routeKey": "$default",
@@ -256,8 +268,13 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
                 "apiId": "local",
                 "domainName": headers.get("host", HOST),
                 "domainPrefix": "local",
-                "http": {"method": self.command, "path": url.path, "protocol": self.request_version,
-                         "sourceIp": self.client_address[0], "userAgent": headers.get("user-agent", "")},
+                "http": {
+                    "method": self.command,
+                    "path": url.path,
+                    "protocol": self.request_version,
+                    "sourceIp": self.client_address[0],
+                    "userAgent": headers.get("user-agent", ""),
+                },
                 "requestId": uuid.uuid4().hex,
                 "routeKey": "$default",
                 "stage": "$default",

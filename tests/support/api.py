@@ -1,4 +1,5 @@
-"""The handler configured for a test, with every response held to handler/openapi.yaml."""
+"""The handler configured for a test, with every response held to docs/openapi.yaml."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from handler_support import ORIGIN, check_response, make_event
+from support.handler import ORIGIN, check_response, make_event
 
 from handler import app
 from handler.catalog import forget_schemes
@@ -46,7 +47,7 @@ class Result:
 
 @dataclass
 class Api:
-    """The handler configured for one test; every call's response is held to handler/openapi.yaml."""
+    """The handler configured for one test; every call's response is held to docs/openapi.yaml."""
 
     store: Any
     clock: Clock
@@ -58,7 +59,9 @@ class Api:
         assert raw["isBase64Encoded"] is False
         result = Result(raw["statusCode"], raw["headers"], raw["body"], raw)
         # Any method but OPTIONS is answered as the POST operation documents (405 included).
-        check_response("OPTIONS" if method_of(event) == "OPTIONS" else "POST", result.status, result.headers, result.text)
+        check_response(
+            "OPTIONS" if method_of(event) == "OPTIONS" else "POST", result.status, result.headers, result.text
+        )
         return result
 
     def post(self, payload: dict[str, Any] | str | bytes, **event_options: Any) -> Result:
@@ -71,6 +74,14 @@ class Api:
 def configure_api(store: Any, catalog_dir: Path, clock: Clock, **options: Any) -> Api:
     api = Api(store=store, clock=clock)
     forget_schemes()
-    app.configure(Config(store=store, catalog_dir=catalog_dir, allowed_origins=frozenset({ORIGIN}),
-                         clock=clock, log=api.logs.append, **options))
+    app.configure(
+        Config(
+            store=store,
+            catalog_dir=catalog_dir,
+            allowed_origins=frozenset({ORIGIN}),
+            clock=clock,
+            log=api.logs.append,
+            **options,
+        )
+    )
     return api

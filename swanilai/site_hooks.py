@@ -1,11 +1,11 @@
 """mkdocs hooks: one generated page per scheme in the compiled catalog, and the home page's list.
 
-The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
+mkdocs.yml names this file under `hooks:`. The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
 content, skipping Markdown: the form is HTML already, and Markdown would cost time per page.
 """
+
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import jinja2
@@ -14,17 +14,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from handler import fields  # noqa: E402
-from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html  # noqa: E402
+from handler import fields
+from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html
+from swanilai.paths import ROOT, SITE_SRC
 
 PAGE_PREFIX = "skema/"
 _schemes: dict[str, Scheme] = {}
 _env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "form")),
+    loader=jinja2.FileSystemLoader(str(SITE_SRC / "form")),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -41,7 +38,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog_dir = ROOT / catalog_dir
     ids = list_catalog(catalog_dir) if catalog_dir.is_dir() else []
     if not ids:
-        raise PluginError(f"no compiled schemes in {catalog_dir}; run `python build.py build`, which compiles them first")
+        raise PluginError(
+            f"no compiled schemes in {catalog_dir}; run `python build.py build`, which compiles them first"
+        )
     _schemes.clear()
     for scheme_id in ids:
         scheme = read_catalog_entry(catalog_dir, scheme_id)
@@ -59,7 +58,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def _scheme_of(page: Page) -> Scheme | None:
     uri = page.file.src_uri
     if uri.startswith(PAGE_PREFIX) and uri.endswith(".md"):
-        return _schemes.get(uri[len(PAGE_PREFIX):-3])
+        return _schemes.get(uri[len(PAGE_PREFIX) : -3])
     return None
 
 

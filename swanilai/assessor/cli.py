@@ -1,0 +1,411 @@
+"""The assessors' command line (`assessor.py`): each command parses its options and calls the module that does the work."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import time
+from contextlib import nullcontext
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from handler.record import RecordError, review_body
+from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable
+from swanilai.assessor.errors import AssessorError
+from swanilai.assessor.export import export_rows, write_csv, write_xlsx
+from swanilai.assessor.files import disk_error, write_atomically
+from swanilai.assessor.pull import DEFAULT_JOBS, pull
+from swanilai.assessor.records import RecordRef, find, index, load_all, load_record
+from swanilai.assessor.render import PdfWriter, form_name, jinja_env, render_html
+from swanilai.assessor.review import (
+    ASSESSOR_NAME_MAX,
+    NOTES_MAX,
+    RECOMMEND_CHOICES,
+    REGISTRATION_MAX,
+    write_review,
+)
+from swanilai.assessor.sources import DEFAULT_DIR, DIR_ENV, SOURCE_ENV, location_of, open_source, store_errors
+from swanilai.timezones import WIB
+
+EPILOG_WORKFLOW = f"""\b
+Workflow:
+  export {SOURCE_ENV}=s3://BUCKET   # where the handler stores submissions (local mode: var)
+  export {DIR_ENV}=~/swanilai       # your local copy (default: {DEFAULT_DIR})
+  assessor.py pull                    # fetch what is new
+  assessor.py list                    # see them
+  assessor.py render 3f2a --pdf       # read one as the filled FR.APL.02 (an id may be abbreviated)
+  assessor.py review 3f2a --recommend lanjut --assessor "Nama Asesor" --reg "MET.000.000000 2020"
+"""
+
+
+class _Commands(click.Group):
+    """Commands whose failures are one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing partial was left; run the same command again to carry on", err=True)
+            ctx.exit(130)
+        except AssessorError as exc:
+            _fail(ctx, str(exc))
+        except RecordError as exc:
+            if exc.unknown_version:
+                _fail(ctx, f"{exc}: update Swanilai (`git pull`) to read it")
+            _fail(
+                ctx,
+                f"{exc}: if it is in your pulled copy, delete it and run `assessor.py pull` to fetch it "
+                f"again; if it is in the source, tell the LSP's administrator",
+            )
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                _fail(ctx, str(disk_error(exc, Path(exc.filename or "."), ctx.invoked_subcommand or "")))
+            _fail(
+                ctx,
+                f"{exc.strerror or exc} ({exc.filename or 'no file named'}): check the path and its "
+                f"permissions, then retry",
+            )
+        except Exception as exc:  # a bug: say so in one line; ASSESSOR_DEBUG=1 shows the traceback
+            if os.environ.get("ASSESSOR_DEBUG"):
+                raise
+            _fail(
+                ctx,
+                f"unexpected {type(exc).__name__}; please report it with the command you ran "
+                f"(ASSESSOR_DEBUG=1 shows the details)",
+            )
+
+
+def _fail(ctx: click.Context, message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    ctx.exit(1)
+
+
+@click.group(
+    cls=_Commands,
+    epilog=EPILOG_WORKFLOW,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+def cli() -> None:
+    """Swanilai for assessors: pull the FR.APL.02 submissions, read them as the filled form, review them.
+
+    SOURCE is where the submissions are stored: s3://BUCKET[/PREFIX] (AWS credentials from AWS_PROFILE,
+    `aws sso login` or the environment; AWS_ENDPOINT_URL_S3 is honoured) or a directory (`var/` in local
+    mode). `pull` copies it into a local directory with the same layout; `list`, `render` and `export`
+    read that copy; `review` writes to the SOURCE so every assessor sees it after their next pull.
+    """
+
+
+def _dir_option(help_text: str = "the pulled copy to read (or any SOURCE)"):
+    return click.option(
+        "--dir",
+        "directory",
+        envvar=DIR_ENV,
+        show_envvar=True,
+        default=DEFAULT_DIR,
+        show_default=True,
+        metavar="DIR",
+        help=help_text,
+    )
+
+
+_scheme_option = click.option(
+    "--scheme", metavar="ID", help="only this scheme (its id, e.g. konsultasi-manajemen-pemasaran)"
+)
+
+
+@cli.command(
+    "pull",
+    epilog="\b\nExample:\n  assessor.py pull --from s3://lsp-swanilai-submissions --to ~/swanilai --since 2026-11-01",
+)
+@click.option(
+    "--from",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="SOURCE",
+    help="s3://BUCKET[/PREFIX] or a directory",
+)
+@click.option(
+    "--to",
+    "dest",
+    envvar=DIR_ENV,
+    show_envvar=True,
+    default=DEFAULT_DIR,
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="your local copy",
+)
+@_scheme_option
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="only what was stored on or after this UTC day",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 128), default=DEFAULT_JOBS, show_default=True, help="downloads at a time"
+)
+def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | None, jobs: int) -> None:
+    """Copy new submissions and reviews from SOURCE into DIR.
+
+    Incremental: what DIR already has is skipped, so run it as often as you like. Each file is
+    downloaded under a temporary name and renamed when complete: an interrupted pull leaves nothing
+    partial and the next pull carries on. DIR keeps the SOURCE's layout, so it is itself a SOURCE.
+    """
+    store = open_source(source, jobs=jobs)
+    if isinstance(store, LocalStore) and store.root.resolve() == dest.resolve():
+        raise AssessorError(f"--from and --to are both {dest}: pull into another directory")
+    started = time.monotonic()
+    summary = pull(
+        store, dest, scheme=scheme, since=since.date() if since else None, jobs=jobs, progress=sys.stderr.isatty()
+    )
+    click.echo(
+        f"pulled {summary.new} new, {summary.skipped} skipped (already here), {len(summary.failed)} failed "
+        f"from {store.describe()} into {dest} in {time.monotonic() - started:.1f} s"
+    )
+    if summary.failed:
+        raise AssessorError(
+            f"{len(summary.failed)} download(s) failed (first: {next(iter(summary.failed.values()))}): "
+            f"run the same pull again to fetch them"
+        )
+
+
+@cli.command("list", epilog="\b\nExample:\n  assessor.py list ~/swanilai --scheme konsultasi-manajemen-pemasaran")
+@click.argument("directory", required=False, envvar=DIR_ENV, default=DEFAULT_DIR, metavar="[DIR]")
+@_scheme_option
+def list_command(directory: str, scheme: str | None) -> None:
+    """Show a table of the submissions in DIR.
+
+    One line per submission: id, time received (WIB), scheme, candidate's name, K and BK counts and
+    the latest review. DIR defaults to $ASSESSOR_DIR, else var.
+    """
+    store = open_source(directory)
+    items = load_all(store, index(store, scheme).values())
+    if not items:
+        click.echo(f"no submissions in {store.describe()}: run `assessor.py pull` first", err=True)
+        return
+    rows = [("ID", "RECEIVED (WIB)", "SCHEME", "CANDIDATE", "K", "BK", "REVIEW")]
+    for item in items:
+        record, review = item.record, item.review
+        status = "-" if review is None else f"{review.recommendation.replace('_', '-')} ({review.assessor_name})"
+        rows.append(
+            (
+                record.submission_id,
+                f"{record.received_at.astimezone(WIB):%Y-%m-%d %H:%M}",
+                record.scheme.id,
+                _clip(record.candidate.name, 32),
+                str(record.count("K")),
+                str(record.count("BK")),
+                _clip(status, 40),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
+    click.echo(f"{len(items)} submission(s), {sum(1 for i in items if i.review is None)} not reviewed", err=True)
+
+
+def _beside(directory: str, name: str) -> Path:
+    """Where output goes by default: inside the local copy read, or here when reading a bucket."""
+    return Path(name) if directory.startswith("s3://") else Path(directory) / name
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  assessor.py render 3f2a9c1e --pdf\n  assessor.py render --all --pdf --out ~/arsip-apl02"
+)
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--all", "render_all", is_flag=True, help="every submission in DIR (with --scheme: of that scheme)")
+@click.option("--pdf", is_flag=True, help="also write a PDF next to each HTML file")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="OUT",
+    help="output directory  [default: DIR/forms]",
+)
+@_dir_option()
+@_scheme_option
+def render(
+    ids: tuple[str, ...], render_all: bool, pdf: bool, out: Path | None, directory: str, scheme: str | None
+) -> None:
+    """Write the filled FR.APL.02 of each submission as a printable A4 HTML file (and PDF).
+
+    Laid out like the paper form, from the record's own copy of the scheme text (a later edit of the
+    scheme never changes an old form), with the latest review in "Ditinjau oleh Asesor". An ID may be
+    abbreviated to its first characters, as `list` shows them. Files: OUT/FR.APL.02-<id>.html|.pdf.
+    """
+    if bool(ids) == render_all:
+        raise click.UsageError("give one or more IDs, or --all")
+    store = open_source(directory)
+    submissions = index(store, scheme)
+    chosen = list(submissions.values()) if render_all else [find(submissions, i, store.describe()) for i in ids]
+    items = load_all(store, chosen)
+    if not items:
+        raise AssessorError(f"no submissions in {store.describe()}: run `assessor.py pull` first")
+    out = out or _beside(directory, "forms")
+    env = jinja_env()
+    started = time.monotonic()
+    with PdfWriter() if pdf else nullcontext() as writer:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            with click.progressbar(
+                items, label="rendering", file=sys.stderr, hidden=not (sys.stderr.isatty() and len(items) > 1)
+            ) as bar:
+                for item in bar:
+                    html = render_html(item, env)
+                    write_atomically(out / f"{form_name(item.record)}.html", html.encode("utf-8"))
+                    if writer:
+                        write_atomically(out / f"{form_name(item.record)}.pdf", writer.write(html))
+        except OSError as exc:
+            raise disk_error(exc, out, "render") from None
+    kinds = "HTML and PDF" if pdf else "HTML"
+    click.echo(f"rendered {len(items)} form(s) as {kinds} into {out} in {time.monotonic() - started:.1f} s")
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  assessor.py export --out rekap.xlsx\n  assessor.py export --csv --out rekap.csv   # also writes rekap-answers.csv"
+)
+@click.option("--xlsx", "fmt", flag_value="xlsx", help="one workbook, sheets `submissions` and `answers` (default)")
+@click.option("--csv", "fmt", flag_value="csv", help="two files: OUT and OUT-answers.csv (UTF-8)")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="where to write  [default: DIR/exports/submissions.xlsx or .csv]",
+)
+@_dir_option()
+@_scheme_option
+def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None) -> None:
+    """Write a spreadsheet: one row per submission and, on a second sheet or file, one per element answer.
+
+    Submissions: id, time received (WIB), scheme, candidate's name, email and phone, K and BK counts,
+    the latest recommendation and its assessor. Answers: submission id, unit code, element, verdict,
+    evidence. Text that starts with =, +, -, @ gets a leading apostrophe so no spreadsheet runs it.
+    """
+    fmt = fmt or ("csv" if out and out.suffix.lower() == ".csv" else "xlsx")
+    out = out or _beside(directory, "exports") / f"submissions.{fmt}"
+    store = open_source(directory)
+    items = load_all(store, index(store, scheme).values())
+    submissions, answers = export_rows(items)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            written = write_csv(out, submissions, answers)
+        else:
+            write_xlsx(out, submissions, answers)
+            written = [out]
+    except OSError as exc:
+        raise disk_error(exc, out.parent, "export") from None
+    click.echo(
+        f"exported {len(submissions)} submission(s) and {len(answers)} answer(s) to {', '.join(map(str, written))}"
+    )
+
+
+@cli.command(
+    epilog="\b\nExample:\n  assessor.py review 3f2a9c1e --store s3://lsp-swanilai-submissions \\\n"
+    '      --recommend tidak-lanjut --assessor "Andriansyah Bachtillah" --reg "MET.000.000000 2020" \\\n'
+    '      --notes "Bukti unit 3 belum memadai"'
+)
+@click.argument("submission_id", metavar="ID")
+@click.option(
+    "--recommend",
+    type=click.Choice(sorted(RECOMMEND_CHOICES)),
+    required=True,
+    help="lanjut: Asesmen dapat dilanjutkan; tidak-lanjut: Asesmen tidak dapat dilanjutkan",
+)
+@click.option("--assessor", "assessor_name", required=True, metavar="NAME", help="your name as on your certificate")
+@click.option("--reg", "registration", required=True, metavar="NO", help="your assessor registration number")
+@click.option("--notes", metavar="TEXT", help="notes for the record (optional)")
+@click.option(
+    "--store",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="SOURCE",
+    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
+)
+@_dir_option("your pulled copy: used to find the id, and the review is copied there too")
+def review(
+    submission_id: str,
+    recommend: str,
+    assessor_name: str,
+    registration: str,
+    notes: str | None,
+    source: str,
+    directory: str,
+) -> None:
+    """Record your recommendation for a submission, as a new review next to it in SOURCE.
+
+    Append-only: each review is its own object with its time; the latest one counts, earlier ones
+    stay as history, and the candidate's record is never modified. The review is also copied into
+    your pulled copy, so `render` shows it at once.
+    """
+    assessor_name, registration = (
+        _text(assessor_name, "--assessor", ASSESSOR_NAME_MAX),
+        _text(registration, "--reg", REGISTRATION_MAX),
+    )
+    notes = _text(notes, "--notes", NOTES_MAX) if notes and notes.strip() else None
+    store = open_source(source)
+    local = open_source(directory, must_exist=False)
+    submission = _find_for_review(store, local, submission_id)
+    try:
+        load_record(store, submission.key)  # refuse to review what cannot be read
+    except RecordError as exc:
+        if exc.unknown_version:
+            raise
+        raise AssessorError(
+            f"{exc}: it cannot be reviewed until it can be read; tell the LSP's administrator"
+        ) from None
+    key, written = write_review(
+        store,
+        submission,
+        recommendation=RECOMMEND_CHOICES[recommend],
+        assessor=assessor_name,
+        registration=registration,
+        notes=notes,
+    )
+    click.echo(f"review stored: {location_of(store, key)}")
+    if isinstance(local, LocalStore) and local.root.is_dir() and local.describe() != store.describe():
+        try:
+            local.create(key, review_body(written))
+        except (StoreUnavailable, AlreadyExists):
+            click.echo(f"note: could not copy the review into {local.root}; `assessor.py pull` will fetch it", err=True)
+
+
+def _text(value: str, option: str, limit: int) -> str:
+    value = " ".join(value.split()) if option != "--notes" else value.strip()
+    if not value:
+        raise click.BadParameter("must not be empty", param_hint=option)
+    if len(value) > limit:
+        raise click.BadParameter(f"is {len(value)} characters; at most {limit}", param_hint=option)
+    return value
+
+
+def _find_for_review(store: Store, local: Store, given: str) -> RecordRef:
+    """The submission in SOURCE: looked up in the pulled copy first (cheap), else listed in SOURCE."""
+    if isinstance(local, LocalStore) and local.root.is_dir():
+        try:
+            known = find(index(local), given, str(local.root))
+        except AssessorError:
+            known = None
+        if known is not None:
+            with store_errors(store):
+                if store.get(known.key) is not None:
+                    return known
+    return find(index(store), given, store.describe())
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="assessor.py")

@@ -1,0 +1,77 @@
+"""The LSP's build: check every scheme, compile the catalog, and build the static site with mkdocs-material."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from handler.scheme import write_catalog_entry
+from swanilai.paths import CATALOG_DIR, MKDOCS_YML, SCHEME_DIR, SITE_DIR, display_path
+from swanilai.scheme_source import CheckResult, check_schemes
+
+DEFAULT_API_URL = "/api/submissions"
+
+
+class BuildError(Exception):
+    """A build step failed for a reason the LSP can fix; the message says how."""
+
+
+def check(scheme_dir: Path = SCHEME_DIR, quiet: bool = False) -> CheckResult:
+    """Check every scheme and print its problems; return the result."""
+    result = check_schemes(scheme_dir)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if not quiet or result.errors:
+        errors, warnings = len(result.errors), len(result.problems) - len(result.errors)
+        verdict = "failed" if errors else "passed"
+        print(
+            f"check {verdict}: {len(result.schemes)} scheme(s) ok, {errors} error(s), {warnings} warning(s)",
+            file=sys.stderr,
+        )
+    return result
+
+
+def write_catalog(schemes, catalog_dir: Path = CATALOG_DIR) -> None:
+    """Write one compiled JSON file per scheme, removing entries of schemes that are gone."""
+    catalog_dir.mkdir(parents=True, exist_ok=True)
+    keep = {f"{scheme.id}.json" for scheme in schemes}
+    for stale in catalog_dir.glob("*.json"):
+        if stale.name not in keep:
+            stale.unlink()
+    for scheme in schemes:
+        write_catalog_entry(catalog_dir, scheme)
+
+
+def build(
+    api_url: str = DEFAULT_API_URL,
+    site_dir: Path = SITE_DIR,
+    scheme_dir: Path = SCHEME_DIR,
+    catalog_dir: Path = CATALOG_DIR,
+) -> None:
+    """Check, compile the catalog, and build the static site with mkdocs-material."""
+    result = check(scheme_dir, quiet=True)
+    if result.errors:
+        raise BuildError(f"{len(result.errors)} error(s) in {display_path(scheme_dir)}; fix them and build again")
+    write_catalog(result.schemes, catalog_dir)
+    _mkdocs_build(api_url, site_dir, catalog_dir)
+    print(f"built {len(result.schemes)} scheme page(s) into {display_path(site_dir)}/", file=sys.stderr)
+
+
+def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config = load_config(str(MKDOCS_YML), site_dir=str(site_dir))
+    config["extra"]["api_url"] = api_url
+    config["extra"]["catalog_dir"] = str(catalog_dir)
+    try:
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"mkdocs: {exc}") from exc
+    finally:
+        config.plugins.on_shutdown()

@@ -1,0 +1,188 @@
+"""Sample data and harnesses shared by tests, benchmarks and fuzzers (never used by the product itself).
+
+Plain functions, no pytest: `bench/`, `tests/events/` and the OpenAPI examples use them too.
+- `full_payload`: a complete, valid submission of a scheme; `make_event`: the payload 2.0 event of a request;
+- `png` / `png_data_url`: a real PNG, as a drawn signature;
+- `Served`: `build.py serve` in a subprocess, for end-to-end tests and load benchmarks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from swanilai.paths import ROOT
+
+ORIGIN = "https://lsp.example.id"
+SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
+
+
+def png(width: int = 40, height: int = 12, noise: bool = False) -> bytes:
+    """A valid PNG: a grey stroke on white, or random noise (large, barely compressible)."""
+    rows = []
+    rng = random.Random(width * 100_003 + height)
+    for y in range(height):
+        if noise:
+            rows.append(b"\x00" + rng.randbytes(width * 3))
+        else:
+            rows.append(
+                b"\x00"
+                + b"".join(b"\x40\x40\x40" if y == x * height // width else b"\xff\xff\xff" for x in range(width))
+            )
+    raw = b"".join(rows)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def png_data_url(image: bytes | None = None) -> str:
+    return "data:image/png;base64," + base64.b64encode(image if image is not None else png()).decode("ascii")
+
+
+def full_payload(scheme, submission_id: str = SUBMISSION_ID, signature: str | None = None) -> dict[str, Any]:
+    """A complete, valid submission of a scheme: K with evidence, every third element BK without."""
+    answers = {}
+    for n, key in enumerate(scheme.element_keys()):
+        if n % 3 == 2:
+            answers[key] = {"verdict": "BK", "evidence": ""}
+        else:
+            answers[key] = {"verdict": "K", "evidence": f"Laporan kerja {2020 + n % 5}, elemen {key}"}
+    return {
+        "scheme": {"id": scheme.id, "version": scheme.version},
+        "submission_id": submission_id,
+        "candidate": {"name": "Siti Rahmawati", "email": "siti.rahmawati@contoh.co.id", "phone": "+62 812-3456-7890"},
+        "answers": answers,
+        "declaration": True,
+        "signature": signature if signature is not None else png_data_url(),
+        "website": "",
+    }
+
+
+def make_event(
+    body: bytes | str | dict | None,
+    method: str = "POST",
+    headers: dict[str, str] | None = None,
+    base64_body: bool = False,
+    request_id: str = "req-test-1",
+) -> dict[str, Any]:
+    """A payload format 2.0 event as API Gateway's HTTP API delivers it."""
+    if isinstance(body, dict):
+        body = json.dumps(body, ensure_ascii=False)
+    if isinstance(body, bytes) and not base64_body:
+        body = body.decode("utf-8")
+    if base64_body and body is not None:
+        body = base64.b64encode(body if isinstance(body, bytes) else body.encode("utf-8")).decode("ascii")
+    all_headers = {"content-type": "application/json", "origin": ORIGIN, "user-agent": PHONE_USER_AGENT}
+    for name, value in (headers or {}).items():
+        if value is None:
+            all_headers.pop(name.lower(), None)
+        else:
+            all_headers[name.lower()] = value
+    return {
+        "version": "2.0",
+        "routeKey": "POST /submissions",
+        "rawPath": "/submissions",
+        "rawQueryString": "",
+        "headers": all_headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "api.example.id",
+            "domainPrefix": "api",
+            "http": {
+                "method": method,
+                "path": "/submissions",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.7",
+                "userAgent": all_headers.get("user-agent", ""),
+            },
+            "requestId": request_id,
+            "routeKey": "POST /submissions",
+            "stage": "$default",
+            "time": "23/Nov/2026:23:15:02 +0000",
+            "timeEpoch": 1795475702123,
+        },
+        "body": body,
+        "isBase64Encoded": base64_body,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Served:
+    """`build.py serve` running in a subprocess, ready when it has printed its address."""
+
+    def __init__(
+        self, port: int, store: Path, site_dir: Path, env: dict | None = None, schemes: Path | None = None
+    ) -> None:
+        self.port = port
+        # The catalog goes beside the site, never into handler/catalog: servers may run side by side.
+        scheme_args = ["--schemes", str(schemes)] if schemes else []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                *scheme_args,
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+                "--site-dir",
+                str(site_dir),
+                "--catalog-dir",
+                str(Path(site_dir).parent / "catalog"),
+            ],
+            cwd=str(ROOT),
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise AssertionError("build.py serve exited:\n" + "".join(self.output))
+            self.output.append(line)
+            if line.startswith("Press Ctrl-C to stop."):
+                threading.Thread(target=self._drain, daemon=True).start()
+                return
+        self.stop()
+        raise AssertionError("build.py serve did not start in time:\n" + "".join(self.output))
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode

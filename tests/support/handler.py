@@ -1,0 +1,90 @@
+"""The OpenAPI document as the judge of every response a test receives; sample builders re-exported.
+
+The builders themselves live in `swanilai.testing`, shared with `bench/`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from swanilai.paths import OPENAPI
+from swanilai.testing import (  # noqa: F401 - the tests import these from here
+    ORIGIN,
+    PHONE_USER_AGENT,
+    SUBMISSION_ID,
+    Served,
+    free_port,
+    full_payload,
+    make_event,
+    png,
+    png_data_url,
+)
+
+# -- the OpenAPI document as the judge of every response
+
+
+@lru_cache(maxsize=1)
+def openapi() -> dict[str, Any]:
+    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+
+
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Follow a Reference Object; return the node and its JSON pointer base (None if inline)."""
+    ref = node.get("$ref")
+    if ref is None:
+        return node, ""
+    target: Any = spec
+    for part in ref.lstrip("#/").split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    return target, ref
+
+
+def _pointer(*parts: str) -> str:
+    return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def schema_errors(instance: Any, pointer: str) -> list[str]:
+    """Validate an instance against the schema at a JSON pointer of the OpenAPI document."""
+    from openapi_schema_validator import OAS31Validator
+
+    root = {**openapi(), "$ref": pointer}
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in OAS31Validator(root).iter_errors(instance)]
+
+
+def check_response(method: str, status: int, headers: dict[str, str], body: str) -> None:
+    """Fail unless the OpenAPI document describes exactly this response of /submissions."""
+    spec = openapi()
+    operation = spec["paths"]["/submissions"].get(method.lower())
+    assert operation is not None, f"{method} is not in docs/openapi.yaml"
+    assert str(status) in operation["responses"], f"{method} {status} is not documented in docs/openapi.yaml"
+    response, ref = _resolve(spec, operation["responses"][str(status)])
+    base = ref or _pointer("paths", "/submissions", method.lower(), "responses", str(status))
+    lower = {name.lower(): value for name, value in headers.items()}
+    for name, header in (response.get("headers") or {}).items():
+        header, _ = _resolve(spec, header)
+        if name.lower() in lower:
+            errors = schema_errors(lower[name.lower()], _pointer_of(spec, header, base, name))
+            assert not errors, f"{method} {status} header {name}: {errors}"
+    content = response.get("content")
+    if not content:
+        assert not body, f"{method} {status} must have no body"
+        return
+    media_type = lower.get("content-type", "").split(";")[0].strip()
+    assert media_type in content, f"{method} {status}: content type {media_type!r} not documented"
+    errors = schema_errors(json.loads(body), (ref or base) + _pointer("content", media_type, "schema")[1:])
+    assert not errors, f"{method} {status} body does not match docs/openapi.yaml: {errors}"
+
+
+def _pointer_of(spec: dict[str, Any], header: dict[str, Any], base: str, name: str) -> str:
+    # Header schemas are validated through the document so that their own $refs resolve.
+    for candidate, node in spec["components"].get("headers", {}).items():
+        if node is header:
+            return _pointer("components", "headers", candidate, "schema")
+    return base + _pointer("headers", name, "schema")[1:]
+
+
+# -- `build.py serve` in a subprocess
