@@ -96,3 +96,26 @@ def flatten(text: str) -> str:
 def shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def marked(pieces: list[tuple[str, bool, bool]]) -> str:
+    """Join runs, wrapping italic stretches in `*` and struck ones in `~~`, the marks hugging the words."""
+    merged: list[list] = []
+    for text, italic, struck in pieces:
+        if merged and merged[-1][1:] == [italic, struck]:
+            merged[-1][0] += text
+        elif text:
+            merged.append([text, italic, struck])
+    out = []
+    for text, italic, struck in merged:
+        core = text.strip()
+        if not core or not (italic or struck):
+            out.append(text)
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        if italic:
+            core = f"*{core}*"
+        if struck:
+            core = f"~~{core}~~"
+        out.append(lead + core + trail)
+    return "".join(out)

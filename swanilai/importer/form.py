@@ -17,12 +17,14 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from swanilai.importer.cleaning import STRUCK, TICKS, clean_cell, flatten, shorten, strip_list_marker
+from swanilai.importer.cleaning import EMPTY_BOXES, STRUCK, TICKS, clean_cell, flatten, shorten, strip_list_marker
 from swanilai.importer.messages import ImportRefused, Note, Place
 from swanilai.importer.rows import Row, Source
 
 _UNIT_START = re.compile(r"^\s*Unit\s+Kompetensi\b", re.I)
-_FOOTER = re.compile(r"^\s*(?:Nama\s+Asesi|Ditinjau\s+oleh|Nama\s+Asesor|Rekomendasi\b)", re.I)
+_FOOTER = re.compile(
+    r"^\s*(?:Nama\s+Asesi|Ditinjau\s+oleh|Nama\s+Asesor|Rekomendasi\b|Tanda\s+Tangan|No\.?\s*Reg)", re.I
+)
 _COLUMN_HEADER = re.compile(r"^\s*Dapat\w*\s+saya\b", re.I)
 _PAGE_FURNITURE = re.compile(r"^\s*(?:(?:Halaman|Hal\.?|Page)\s*\d+(?:\s*(?:dari|of|/)\s*\d+)?|\d{1,3})\s*$", re.I)
 
@@ -53,6 +55,7 @@ _KIND_OF = {
     "kluster": "Klaster",
 }
 _TICK = re.compile(rf"[{TICKS}]|\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)")
+_BOX = re.compile(rf"[{TICKS}{EMPTY_BOXES}]|\[\s*[xX✓✔ ]?\s*\]")
 _HEADER_LABELS = {
     "title": re.compile(r"^\s*Judul(?:\s+Skema(?:\s+Sertifikasi)?)?\s*(?::|$)", re.I),
     "number": re.compile(r"^\s*No(?:mor|\.)(?:\s+Skema(?:\s+Sertifikasi)?)?\s*(?::|$)", re.I),
@@ -60,7 +63,7 @@ _HEADER_LABELS = {
 }
 _INSTRUCTIONS_START = re.compile(r"^\s*(?:Instruksi|Petunjuk)\b\s*:?", re.I)
 _INSTRUCTIONS_TITLE = re.compile(r"^\s*Panduan\s+Asesmen\s+Mandiri\s*:?\s*$", re.I)
-_ASSESSOR = re.compile(r"Nama\s+Asesor\s*:?\s*(?P<name>[^\n]*)", re.I)
+_ASSESSOR = re.compile(r"Nama\s+Asesor\s*:?\s*(?P<name>)", re.I)
 
 
 @dataclass(frozen=True)
@@ -205,10 +208,10 @@ def _labelled(rows: list[Row], label: re.Pattern) -> tuple[str, Place] | None:
     return None
 
 
-def _until_label(lines: list[str]) -> str:
+def _until_label(lines: list[str], stop: re.Pattern | None = None) -> str:
     taken = [lines[0]]
     for line in lines[1:]:
-        if _is_label(line):
+        if _is_label(line) or (stop and stop.match(line)):
             break
         taken.append(line)
     return "\n".join(taken).strip().lstrip(":").strip()
@@ -245,7 +248,9 @@ def _read_kind(rows: list[Row], notes: _Notes, fallback: Place) -> str | None:
 
 def _kind_from(found: str, words: list[re.Match], notes: _Notes, place: Place) -> str | None:
     shown = flatten(found.replace("~~", ""))
-    ticked = {_nearest_kind(tick.start(), words) for tick in _TICK.finditer(found)}
+    boxes = [m.start() for m in _BOX.finditer(found)]
+    boxes_first = bool(boxes) and boxes[0] < words[0].start()
+    ticked = {_ticked_kind(tick.start(), words, boxes_first) for tick in _TICK.finditer(found)}
     if len(ticked) == 1:
         return ticked.pop()
     if len(ticked) > 1:
@@ -265,14 +270,11 @@ def _kind_from(found: str, words: list[re.Match], notes: _Notes, place: Place) -
     return None
 
 
-def _nearest_kind(at: int, words: list[re.Match]) -> str:
-    # A tick belongs to the word right after it ("☑ Okupasi"), else to the one right before ("Okupasi ☑").
+def _ticked_kind(at: int, words: list[re.Match], boxes_first: bool) -> str:
+    # "☑ Okupasi ☐ Klaster" or "Okupasi ☑ Klaster ☐": the boxes' side is the side of the first box.
     after = [w for w in words if w.start() >= at]
     before = [w for w in words if w.end() <= at]
-    if after and (not before or after[0].start() - at <= at - before[-1].end()):
-        word = after[0]
-    else:
-        word = before[-1]
+    word = after[0] if (boxes_first and after) or not before else before[-1]
     return _KIND_OF[word.group(1).lower()]
 
 
@@ -299,7 +301,8 @@ def _read_assessor(rows: list[Row]) -> str | None:
         for cell in row.cells:
             match = _ASSESSOR.search(cell)
             if match:
-                name = flatten(match.group("name")).strip(" .:_-…")
+                lines = cell[match.start("name") :].split("\n")
+                name = flatten(_until_label(lines, _FOOTER)).strip(" .:_-…")
                 return name or None
     return None
 
@@ -478,7 +481,8 @@ def _read_criteria(
 
 
 def _kuk_tokens(text: str, start: int, end: int, major: int) -> list[re.Match]:
-    """The KUK numbers that start a KUK: the next in sequence, or after a gap only at a line's start."""
+    """The KUK numbers that start a KUK: the next in sequence, or after a gap only where a line opens
+    with it and a capital follows ("1.5 jam" inside a sentence stays text)."""
     candidates = [m for m in _KUK_NUMBER.finditer(text, start, end)]
     majors = [int(m.group("major")) for m in candidates if int(m.group("minor")) == 1]
     if major not in majors and majors:
@@ -490,7 +494,8 @@ def _kuk_tokens(text: str, start: int, end: int, major: int) -> list[re.Match]:
         minor = int(match.group("minor"))
         line_start = text.rfind("\n", 0, match.start()) + 1
         opens_line = not text[line_start : match.start()].strip()
-        if minor == expected or (minor > expected and opens_line):
+        capital = text[match.end() : end].lstrip().lstrip("*(\"'“")[:1].isupper()
+        if minor == expected or (minor > expected and opens_line and capital):
             tokens.append(match)
             expected = minor + 1
     return tokens

@@ -15,7 +15,7 @@ import ctypes
 import re
 from dataclasses import dataclass
 
-from swanilai.importer.cleaning import private_use_glyph
+from swanilai.importer.cleaning import marked, private_use_glyph
 from swanilai.importer.messages import ImportRefused, Note, Place
 from swanilai.importer.rows import Row, Source
 
@@ -34,6 +34,7 @@ class _Char:
     y: float  # centre, from the top of the page
     size: float
     italic: bool
+    struck: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ def _read_page(page, number: int) -> list[Row] | None:
     chars = _chars(page, height)
     if not chars:
         return None
-    tables = _tables(*_ruling_lines(page, height))
+    horizontal, vertical = _ruling_lines(page, height)
+    tables = _tables(horizontal, vertical)
+    chars = _strike(chars, _loose_lines(horizontal, vertical))
     placed: list[tuple[float, Row]] = []
     free: list[_Char] = []
     cell_chars: dict[tuple[int, int, int], list[_Char]] = {}
@@ -190,6 +193,27 @@ def _tables(horizontal, vertical) -> list[list[list[_Cell]]]:
     return tables
 
 
+def _loose_lines(horizontal, vertical) -> list[tuple[float, float, float]]:
+    """Horizontal lines that touch no vertical one: rules under or through text, not table borders."""
+    return [
+        h
+        for h in horizontal
+        if not any(h[1] - _SNAP <= v[0] <= h[2] + _SNAP and v[1] - _SNAP <= h[0] <= v[2] + _SNAP for v in vertical)
+    ]
+
+
+def _strike(chars: list[_Char], lines: list[tuple[float, float, float]]) -> list[_Char]:
+    # A line through the middle of a character strikes it out (an underline runs below the middle).
+    if not lines:
+        return chars
+    return [
+        _Char(**{**char.__dict__, "struck": True})
+        if any(abs(y - char.y) <= 0.2 * char.size and x0 <= (char.x0 + char.x1) / 2 <= x1 for y, x0, x1 in lines)
+        else char
+        for char in chars
+    ]
+
+
 def _connected(horizontal, vertical) -> list[tuple[list, list]]:
     lines = [("h", h) for h in horizontal] + [("v", v) for v in vertical]
     parent = list(range(len(lines)))
@@ -265,25 +289,16 @@ def _lines(chars: list[_Char]) -> list[list[_Char]]:
 
 
 def _line_text(line: list[_Char]) -> str:
-    """A line's words, a space where the gap is wider than a sliver, italic stretches as `*...*`."""
-    words: list[tuple[str, bool]] = []  # (text, italic) pieces, spaces their own pieces
+    """A line's words, a space where the gap is wider than a sliver; italic stretches as `*...*`,
+    struck ones as `~~...~~`."""
+    pieces: list[tuple[str, bool, bool]] = []
     previous = None
     for char in line:
         if previous is not None and char.x0 - previous.x1 > 0.15 * char.size:
-            words.append((" ", previous.italic and char.italic))
-        words.append((char.text, char.italic))
+            pieces.append((" ", previous.italic and char.italic, previous.struck and char.struck))
+        pieces.append((char.text, char.italic, char.struck))
         previous = char
-    out, stretch = [], []
-    for text, italic in [*words, ("", False)]:
-        if italic:
-            stretch.append(text)
-            continue
-        if stretch:
-            core = "".join(stretch)
-            out.append(f"*{core.strip()}*" if core.strip() else core)
-            stretch = []
-        out.append(text)
-    return "".join(out)
+    return marked(pieces)
 
 
 def _paragraphs(lines: list[list[_Char]]) -> list[tuple[float, str]]:

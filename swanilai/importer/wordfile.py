@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from swanilai.importer.cleaning import private_use_glyph
+from swanilai.importer.cleaning import marked, private_use_glyph
 from swanilai.importer.messages import ImportRefused, Place
 from swanilai.importer.rows import Row, Source
 
@@ -132,7 +132,7 @@ def _paragraph_text(p, styles: dict[str, bool]) -> str:
     for run in _runs(p):
         italic, struck = _run_format(run, styles)
         pieces.append((_run_text(run), italic, struck))
-    return _marked(pieces)
+    return marked(pieces)
 
 
 def _runs(parent) -> Iterator:
@@ -207,26 +207,3 @@ def _italic_styles(styles_element) -> dict[str, bool]:
             current = based[current]
         resolved[style_id] = bool(own.get(current))
     return resolved
-
-
-def _marked(pieces: list[tuple[str, bool, bool]]) -> str:
-    """Join runs, wrapping italic stretches in `*` and struck ones in `~~`, the marks hugging the words."""
-    merged: list[list] = []
-    for text, italic, struck in pieces:
-        if merged and merged[-1][1:] == [italic, struck]:
-            merged[-1][0] += text
-        elif text:
-            merged.append([text, italic, struck])
-    out = []
-    for text, italic, struck in merged:
-        core = text.strip()
-        if not core or not (italic or struck):
-            out.append(text)
-            continue
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-        if italic:
-            core = f"*{core}*"
-        if struck:
-            core = f"~~{core}~~"
-        out.append(lead + core + trail)
-    return "".join(out)
