@@ -146,6 +146,11 @@ def _clean(row: Row) -> Row | None:
     return Row(cells, row.place, row.in_table)
 
 
+def _with_next(items: list) -> list[tuple]:
+    """Each item with the one after it (None after the last); nothing for no items."""
+    return list(zip(items, [*items[1:], None], strict=False))
+
+
 def _first(row: Row) -> str:
     return next((cell for cell in row.cells if cell), "")
 
@@ -333,7 +338,7 @@ def _read_unit_header(rows: list[Row], position: int, target: tuple, notes: _Not
     leftover: list[str] = []
     if labels and labels[0].start() > 0:
         leftover.append(text[: labels[0].start()])
-    for label, following in zip(labels, [*labels[1:], None], strict=True):
+    for label, following in _with_next(labels):
         value = text[label.end() : following.start() if following else len(text)]
         value = value.strip().lstrip(":").strip()
         if label.group("number") is not None:
@@ -408,7 +413,7 @@ def _read_elements(stream: _Stream, unit_target: tuple, notes: _Notes) -> list[E
     if flatten(before):
         notes.add("text_ignored", stream.place(0), unit_target, text=shorten(flatten(before)))
     elements = []
-    for position, (marker, following) in enumerate(zip(markers, [*markers[1:], None], strict=True), start=1):
+    for position, (marker, following) in enumerate(_with_next(markers), start=1):
         end = following.start() if following else len(stream.text)
         target = (*unit_target, "elements", position - 1)
         elements.append(_read_element(stream, marker, end, position, target, notes))
@@ -455,7 +460,7 @@ def _read_criteria(
         notes.add("text_ignored", stream.place(start), target, text=shorten(ignored))
     criteria = []
     expected = 1
-    for index, (token, following) in enumerate(zip(tokens, [*tokens[1:], None], strict=True), start=1):
+    for index, (token, following) in enumerate(_with_next(tokens), start=1):
         number = f"{position}.{index}"
         ctarget = (*target, "criteria", index - 1)
         place = stream.place(token.start())

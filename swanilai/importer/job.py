@@ -18,7 +18,7 @@ import yaml
 from handler.scheme import SCHEME_ID_MAX, is_scheme_id, slugify
 from swanilai.importer.form import Form, read_form
 from swanilai.importer.isolation import SECONDS, run_isolated
-from swanilai.importer.messages import ImportRefused, say
+from swanilai.importer.messages import ImportRefused, megabytes, say
 from swanilai.importer.pdffile import read_pdf
 from swanilai.importer.rows import Source
 from swanilai.importer.textfile import read_text
@@ -120,7 +120,7 @@ def _read_source(path: Path, seconds: float) -> Source:
     kind = FORMATS[sniff(head)]
     if size > kind.max_bytes:
         raise ImportRefused(
-            "too_large", {"size": f"{size / MB:,.1f} MB", "limit": f"{kind.max_bytes // MB} MB ({kind.name})"}
+            "too_large", {"size": megabytes(size), "limit": f"{megabytes(kind.max_bytes)} ({kind.name})"}
         )
     return run_isolated(kind.read, path.read_bytes(), seconds=seconds)
 

@@ -7,6 +7,7 @@ test keeps both languages in step. A `Note` is an assumption made while reading 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,6 +259,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "place_text_line": ("baris teks {row}", "text line {row}"),
     "error_prefix": ("gagal", "error"),
 }
+
+
+def megabytes(size: int) -> str:
+    """A size as LSP staff read it: whole megabytes, rounded up, so a file over a limit never shows equal to it."""
+    return f"{math.ceil(size / (1024 * 1024))} MB"
 
 
 def say(code: str, lang: str = "id", **params: Any) -> str:

@@ -10,6 +10,7 @@ down beside its KUK. `convert_to_pdf` exports .docx files with LibreOffice, as L
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -178,8 +179,11 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(documents: list[Path], out_dir: Path, timeout: float = 300) -> list[Path]:
-    """Export .docx files to PDF with LibreOffice headless, in one run, with a throwaway profile."""
+def convert_to_pdf(
+    documents: list[Path], out_dir: Path, password: str | None = None, timeout: float = 300
+) -> list[Path]:
+    """Export .docx files to PDF with LibreOffice headless, in one run, with a throwaway profile;
+    with `password`, the PDFs open only with it."""
     binary = soffice()
     if binary is None:
         raise FileNotFoundError("soffice (LibreOffice) is not installed")
@@ -192,7 +196,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path, timeout: float = 300) -
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                "pdf",
+                _pdf_filter(password),
                 "--outdir",
                 str(out_dir),
                 *map(str, documents),
@@ -203,3 +207,13 @@ def convert_to_pdf(documents: list[Path], out_dir: Path, timeout: float = 300) -
             env={**os.environ, "HOME": profile},
         )
     return [out_dir / (path.stem + ".pdf") for path in documents]
+
+
+def _pdf_filter(password: str | None) -> str:
+    if password is None:
+        return "pdf"
+    options = {
+        "EncryptFile": {"type": "boolean", "value": "true"},
+        "DocumentOpenPassword": {"type": "string", "value": password},
+    }
+    return "pdf:writer_pdf_Export:" + json.dumps(options)

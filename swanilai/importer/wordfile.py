@@ -22,7 +22,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from swanilai.importer.cleaning import marked, private_use_glyph
-from swanilai.importer.messages import ImportRefused, Place
+from swanilai.importer.messages import ImportRefused, Place, megabytes
 from swanilai.importer.rows import Row, Source
 
 MAX_ENTRIES = 1000
@@ -47,10 +47,10 @@ def check_package(raw: bytes) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise ImportRefused("corrupt", {"detail": f"zip: {exc}"}) from exc
     if len(entries) > MAX_ENTRIES:
-        raise ImportRefused("zip_entries", {"count": f"{len(entries):,}", "limit": f"{MAX_ENTRIES:,}"})
+        raise ImportRefused("zip_entries", {"count": len(entries), "limit": MAX_ENTRIES})
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED:
-        raise ImportRefused("zip_unpacked", {"size": _size(unpacked), "limit": _size(MAX_UNPACKED)})
+        raise ImportRefused("zip_unpacked", {"size": megabytes(unpacked), "limit": megabytes(MAX_UNPACKED)})
     names = {entry.filename for entry in entries}
     if "word/document.xml" not in names:
         raise ImportRefused("unknown_type")
@@ -88,10 +88,6 @@ def read_word(raw: bytes) -> Source:
                 cells = tuple(_cell_text(tc, styles) for tc in _children(tr, _TC) if not _continues_merge(tc))
                 rows.append(Row(cells, Place(table=tables, row=number)))
     return Source(tuple(rows))
-
-
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):,.1f} MB"
 
 
 def _blocks(parent) -> Iterator:
