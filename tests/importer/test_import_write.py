@@ -57,7 +57,7 @@ def test_without_id_the_file_is_named_after_the_title(schemes):
         ("Pengelolaan *Search Engine Marketing* (SEM)", "pengelolaan-search-engine-marketing-sem"),
         (
             "Perencanaan Pengembangan Layanan Pelanggan Secara Daring ke Pasar Mancanegara dan Regional",
-            "perencanaan-pengembangan-layanan-pelanggan-secara-daring-ke-pasar",
+            "perencanaan-pengembangan-layanan-pelanggan-secara-daring-ke",
         ),
         ("", None),
     ],
