@@ -111,7 +111,7 @@ class _Notes:
 
     items: list[Note] = field(default_factory=list)
 
-    def add(self, code: str, place: Place, target: tuple = (), **params) -> None:
+    def add(self, code: str, place: Place, target: tuple = (), /, **params) -> None:
         self.items.append(Note(code, place, target, params))
 
 
@@ -349,8 +349,7 @@ def _read_unit_header(rows: list[Row], position: int, target: tuple, notes: _Not
                 notes.add("unit_numbered", place, target, found=found, position=position)
             leftover.append(value)
         elif label.group("code") is not None:
-            token, _, rest = value.partition("\n") if "\n" in value else value.partition(" ")
-            values["code"] = token
+            values["code"], rest = _split_code(value)
             leftover.append(rest)
         else:
             word = label.group("title").split()[0]
@@ -367,6 +366,16 @@ def _read_unit_header(rows: list[Row], position: int, target: tuple, notes: _Not
     if not title:
         notes.add("unit_no_title", place, target, position=position)
     return _read_code(values.get("code"), position, place, target, notes), _finish(title or "", notes, place, target)
+
+
+def _split_code(value: str) -> tuple[str, str]:
+    """The code written after "Kode Unit:" and the text after it: the whole line if it is a code
+    with stray spaces ("M.70MKT00. 019.2"), else its first word."""
+    line, _, more = value.partition("\n")
+    if _CODE.match(re.sub(r"\s+", "", line).rstrip(".,;")):
+        return line.strip(), more
+    token, _, rest = line.strip().partition(" ")
+    return token, f"{rest}\n{more}"
 
 
 def _read_code(found: str | None, position: int, place: Place, target: tuple, notes: _Notes) -> str | None:
