@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from swanilai.importer.cleaning import marked, private_use_glyph
 from swanilai.importer.messages import ImportRefused, Note, Place
@@ -26,8 +27,7 @@ _ITALIC_FLAG = 1 << 6  # PDF font descriptor flag "Italic"
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•●▪◦‣☐☑☒]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
-@dataclass(frozen=True)
-class _Char:
+class _Char(NamedTuple):  # a tuple: a page has thousands, and a frozen dataclass is slow to build
     text: str
     x0: float
     x1: float
@@ -88,8 +88,9 @@ def _read_page(page, number: int) -> list[Row] | None:
     placed: list[tuple[float, Row]] = []
     free: list[_Char] = []
     cell_chars: dict[tuple[int, int, int], list[_Char]] = {}
+    locate = _locator(tables)
     for char in chars:
-        spot = _locate(char, tables)
+        spot = locate(char)
         if spot is None:
             free.append(char)
         else:
@@ -108,22 +109,25 @@ def _chars(page, height: float) -> list[_Char]:
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
+    raw = textpage.raw
     chars = []
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
+    rect = pdfium_c.FS_RECTF()
     try:
-        for i in range(textpage.count_chars()):
-            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
             # PDFium reports a hyphen that ends a line as U+0002: it is the document's hyphen.
             text = "-" if code == 2 else private_use_glyph(chr(code)) if code else ""
-            if not text.strip() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+            if not text.strip() or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
                 continue
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom) or 10.0
-            pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, name, len(name), ctypes.byref(flags))
-            font = name.value.decode("latin-1").lower()
-            italic = bool(flags.value & _ITALIC_FLAG) or "italic" in font or "oblique" in font
-            chars.append(_Char(text, left, right, height - (top + bottom) / 2, size, italic))
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+            size = pdfium_c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom) or 10.0
+            pdfium_c.FPDFText_GetFontInfo(raw, i, name, len(name), ctypes.byref(flags))
+            font = name.value
+            italic = bool(flags.value & _ITALIC_FLAG) or b"Italic" in font or b"Oblique" in font
+            middle = height - (rect.top + rect.bottom) / 2
+            chars.append(_Char(text, rect.left, rect.right, middle, size, italic))
     finally:
         textpage.close()
     return chars
@@ -207,7 +211,7 @@ def _strike(chars: list[_Char], lines: list[tuple[float, float, float]]) -> list
     if not lines:
         return chars
     return [
-        _Char(**{**char.__dict__, "struck": True})
+        char._replace(struck=True)
         if any(abs(y - char.y) <= 0.2 * char.size and x0 <= (char.x0 + char.x1) / 2 <= x1 for y, x0, x1 in lines)
         else char
         for char in chars
@@ -267,14 +271,26 @@ def _merged_cells(ys: list[float], xs: list[float], hs, vs) -> list[list[_Cell]]
     return [sorted(row, key=lambda cell: cell.x0) for row in rows if row]
 
 
-def _locate(char: _Char, tables) -> tuple[int, int, int] | None:
-    x = (char.x0 + char.x1) / 2
-    for t, table in enumerate(tables):
-        for r, row in enumerate(table):
-            for c, cell in enumerate(row):
-                if cell.x0 <= x <= cell.x1 and cell.top <= char.y <= cell.bottom:
-                    return t, r, c
-    return None
+def _locator(tables):
+    """A function giving a character's (table, row, cell), trying the last cell found first:
+    characters come cell by cell, so almost every lookup is one comparison."""
+    cells = [
+        (cell, (t, r, c)) for t, table in enumerate(tables) for r, row in enumerate(table) for c, cell in enumerate(row)
+    ]
+    last: list = [None]
+
+    def locate(char: _Char) -> tuple[int, int, int] | None:
+        x = (char.x0 + char.x1) / 2
+        hit = last[0]
+        if hit is not None and hit[0].x0 <= x <= hit[0].x1 and hit[0].top <= char.y <= hit[0].bottom:
+            return hit[1]
+        for cell, spot in cells:
+            if cell.x0 <= x <= cell.x1 and cell.top <= char.y <= cell.bottom:
+                last[0] = (cell, spot)
+                return spot
+        return None
+
+    return locate
 
 
 def _lines(chars: list[_Char]) -> list[list[_Char]]:
