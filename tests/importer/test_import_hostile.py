@@ -88,18 +88,20 @@ def billion_laughs(data: bytes) -> bytes:
     return declaration + b"?>" + f"<!DOCTYPE w:styles [{entities}]>".encode() + rest
 
 
-def image_only_pdf(path: Path) -> Path:
-    """One page holding one grey image and no text at all: a scanned form."""
+def image_only_pdf(path: Path, pages: int = 1) -> Path:
+    """Pages each holding one grey image and no text at all: a scanned form."""
     pixels = zlib.compress(bytes([128]) * 64 * 64)
+    kids = " ".join(f"{6 + n} 0 R" for n in range(pages - 1))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Pages /Kids [3 0 R {kids}] /Count {pages} >>".encode(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 "
         b"/Filter /FlateDecode /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream",
     ]
     content = b"q 500 0 0 700 40 70 cm /Im1 Do Q"
     objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objects += [objects[2]] * (pages - 1)  # the same page again
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -189,6 +191,10 @@ HOSTILE = {
     "pdf_with_no_text": (
         lambda p, d: image_only_pdf(p.with_suffix(".pdf")),
         "gagal: {file} hanya berisi gambar (hasil pindai), tanpa teks yang bisa dibaca; impor dokumen Word aslinya atau PDF yang disimpan langsung dari Word",
+    ),
+    "pdf_with_150_pages": (
+        lambda p, d: image_only_pdf(p.with_suffix(".pdf"), pages=150),
+        "gagal: {file} memiliki 150 halaman, melebihi batas 100; impor hanya bagian FR.APL.02-nya",
     ),
     "damaged_pdf": (
         lambda p, d: sparse(p.with_suffix(".pdf"), b"%PDF-1.7\n1 0 obj <<>> endobj\n", 64),
