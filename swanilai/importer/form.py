@@ -55,6 +55,7 @@ _KIND_OF = {
     "kluster": "Klaster",
 }
 _TICK = re.compile(rf"[{TICKS}]|\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)")
+_NO_BOXES = str.maketrans("", "", EMPTY_BOXES)
 _BOX = re.compile(rf"[{TICKS}{EMPTY_BOXES}]|\[\s*[xX✓✔ ]?\s*\]")
 _HEADER_LABELS = {
     "title": re.compile(r"^\s*Judul(?:\s+Skema(?:\s+Sertifikasi)?)?\s*(?::|$)", re.I),
@@ -405,7 +406,8 @@ class _Stream:
         for row in rows:
             self.starts.append(len(self.text))
             self.places.append(row.place)
-            self.text += _text(row) + "\n"
+            # An empty box beside an element is the K / BK column of a layout export, never text.
+            self.text += _text(row).translate(_NO_BOXES) + "\n"
 
     def place(self, offset: int) -> Place:
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)

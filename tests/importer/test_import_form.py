@@ -220,3 +220,9 @@ def test_elements_are_numbered_by_their_place_and_a_different_number_is_noted():
         "element_numbered",
         "kuk_renumbered",
     ]
+
+
+def test_empty_boxes_of_a_layout_export_are_not_part_of_an_element_title():
+    # `pdftotext -layout` puts the K and BK boxes on the element's first line.
+    form = form_of(body="1. Elemen: Memetakan titik        ☐     ☐\ninteraksi • Kriteria Unjuk Kerja: 1.1 Satu.")
+    assert form.units[0].elements[0].title == "Memetakan titik interaksi"
