@@ -68,10 +68,10 @@ def test_unit_nine_stays_without_a_code(imported):
     assert unit["title"] == "Menyusun Pelayanan yang Khas Berdasarkan Merek organisasi (*Branded Service*)"
 
 
-def test_seed_import_passes_check_with_only_the_seeds_own_warnings(imported):
+def test_seed_import_passes_check(imported):
     problems = check_file(imported.target).problems
     assert [p for p in problems if not p.warning] == []
-    assert len(problems) == 2  # no kind, unit 9 without code: as the hand-made scheme
+    assert imported.check_errors == ()
 
 
 def test_the_yaml_carries_each_note_as_a_comment_above_its_place(imported):
