@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from swanilai.importer.cleaning import EMPTY_BOXES, STRUCK, TICKS, clean_cell, flatten, shorten, strip_list_marker
 from swanilai.importer.messages import ImportRefused, Note, Place
@@ -144,7 +144,7 @@ def _clean(row: Row) -> Row | None:
         return None
     if len([c for c in cells if c]) == 1 and _PAGE_FURNITURE.match(next(c for c in cells if c)):
         return None
-    return Row(cells, row.place, row.in_table)
+    return replace(row, cells=cells)
 
 
 def _with_next(items: list) -> list[tuple]:
@@ -397,17 +397,38 @@ def _read_code(found: str | None, position: int, place: Place, target: tuple, no
 
 
 class _Stream:
-    """A unit's element rows as one text, remembering where each row starts (for notes and joins)."""
+    """A unit's element rows as one text, remembering where each row starts (for notes and joins).
+
+    Rows are read left to right, top to bottom, except a row that a page break split off from
+    a row with side-by-side cells (an element cell merged down beside its KUK): there, the first
+    cell's text continues the first cell above it, so it goes right after that text.
+    """
 
     def __init__(self, rows: list[Row]) -> None:
+        pieces: list[tuple[str, Place]] = []
+        first_cell = None  # where the last side-by-side row's first cell is among the pieces
+        for row in rows:
+            # An empty box beside an element is the K / BK column of a layout export, never text.
+            cells = [cell.translate(_NO_BOXES).strip() for cell in row.cells]
+            filled = [cell for cell in cells if cell]
+            if len(filled) >= 2 and cells[0]:
+                rest = "\n".join(filled[1:])
+                if row.continues and first_cell is not None and not _ELEMENT.search(cells[0]):
+                    pieces.insert(first_cell + 1, (cells[0], row.place))
+                    pieces.append((rest, row.place))
+                    continue
+                pieces.append((cells[0], row.place))
+                first_cell = len(pieces) - 1
+                pieces.append((rest, row.place))
+            elif filled:
+                pieces.append(("\n".join(filled), row.place))
         self.text = ""
         self.starts: list[int] = []
         self.places: list[Place] = []
-        for row in rows:
+        for text, place in pieces:
             self.starts.append(len(self.text))
-            self.places.append(row.place)
-            # An empty box beside an element is the K / BK column of a layout export, never text.
-            self.text += _text(row).translate(_NO_BOXES) + "\n"
+            self.places.append(place)
+            self.text += text + "\n"
 
     def place(self, offset: int) -> Place:
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
@@ -445,12 +466,28 @@ def _read_element(stream: _Stream, marker: re.Match, end: int, position: int, ta
         first = _first_kuk(stream.text, body_start, end, found)
         title_end = kuk_start = first if first is not None else end
     title = _finish(stream.text[body_start:title_end], notes, place, target).rstrip(" :•-")
+    for boundary in stream.boundaries(body_start, title_end):
+        before, after = stream.text[body_start:boundary].split(), stream.text[boundary:title_end].split()
+        if before and after and _place_differs(stream, body_start, boundary):
+            notes.add(
+                "element_title_joined",
+                stream.place(boundary),
+                target,
+                position=position,
+                before=before[-1],
+                after=after[0],
+            )
     if not title:
         notes.add("element_no_title", place, target, position=position)
     criteria = _read_criteria(stream, kuk_start, end, found, position, target, notes)
     if not criteria:
         notes.add("element_no_criteria", place, target, position=position)
     return Element(number=position, title=title, criteria=tuple(criteria))
+
+
+def _place_differs(stream: _Stream, start: int, boundary: int) -> bool:
+    """A title running into another row (a page break), not just into another cell of its own row."""
+    return stream.place(boundary) != stream.place(start)
 
 
 def _first_kuk(text: str, start: int, end: int, major: int) -> int | None:

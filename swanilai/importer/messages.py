@@ -169,6 +169,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "elemen tertulis bernomor {found}, tetapi elemen ke-{position} di unit ini; ditulis sebagai {position}",
         "element numbered {found} is element {position} of this unit; written as {position}",
     ),
+    "element_title_joined": (
+        "judul elemen {position} berlanjut di halaman berikutnya; digabung: “…{before} {after}…”",
+        "the title of element {position} continues on the next page; joined: “…{before} {after}…”",
+    ),
     "element_no_title": (
         "elemen {position} tidak punya judul; isi title: dari dokumen",
         "element {position} has no title; fill in title: from the document",

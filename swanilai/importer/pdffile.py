@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from swanilai.importer.cleaning import marked, private_use_glyph
@@ -102,7 +102,10 @@ def _read_page(page, number: int) -> list[Row] | None:
     for line_number, (top, text) in enumerate(_paragraphs(_lines(free)), start=1):
         placed.append((top, Row((text,), Place(page=number, row=line_number), in_table=False)))
     placed.sort(key=lambda item: item[0])
-    return [row for _, row in placed]
+    rows = [row for _, row in placed]
+    if number > 1 and rows and rows[0].in_table and rows[0].place.row == 1:
+        rows[0] = replace(rows[0], continues=True)
+    return rows
 
 
 def _chars(page, height: float) -> list[_Char]:

@@ -17,6 +17,7 @@ class Row:
     cells: tuple[str, ...]
     place: Place
     in_table: bool = True
+    continues: bool = False  # the first row at the top of a page: it may be the rest of a row a page break split
 
 
 @dataclass(frozen=True)

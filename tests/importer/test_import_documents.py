@@ -53,7 +53,7 @@ def test_a_ticked_kind_needs_no_note_and_a_struck_one_says_how_it_was_read(docum
     ]
 
 
-@pytest.mark.parametrize("layout", ["cell", "rows"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_seed_as_pdf_imports_to_the_seed(pdfs, schemes, seed_data, layout):
     outcome, data = imported_data(pdfs / f"seed-{layout}.pdf", schemes)
     assert data == seed_data
@@ -66,22 +66,11 @@ def test_long_scheme_as_pdf_imports_to_the_long_scheme(pdfs, schemes, long_data,
     assert data == long_data
 
 
-def test_pdf_of_the_merged_layout_flags_every_text_it_could_not_place(pdfs, schemes, seed_data):
-    # An element cell merged down beside its KUK and broken by a page break puts the end of the
-    # element's title beside the end of a KUK: whatever differs from the source must carry a note.
+def test_an_element_cell_merged_down_and_broken_by_a_page_keeps_its_title_whole_and_says_so(pdfs, schemes, seed_data):
+    # The end of element 4's title lands on the next page beside the end of KUK 4.1.
     outcome, data = imported_data(pdfs / "seed-merged.pdf", schemes)
-    noted = {tuple(note.target) for note in outcome.form.notes}
-    differences = []
-    for u, (unit, want) in enumerate(zip(data["units"], seed_data["units"], strict=True)):
-        for e, (element, want_element) in enumerate(zip(unit["elements"], want["elements"], strict=True)):
-            for c, (criterion, want_criterion) in enumerate(
-                zip(element["criteria"], want_element["criteria"], strict=True)
-            ):
-                if criterion != want_criterion:
-                    differences.append(("units", u, "elements", e, "criteria", c))
-            if element["title"] != want_element["title"]:
-                differences.append(("units", u, "elements", e, "title"))
-    assert len(differences) <= 4
-    for place in differences:
-        assert place[:6] in noted or any(n[:4] == place[:4] for n in noted if len(n) == 6), place
-    assert outcome.form.counts == (12, 38, 151)
+    assert data["units"][6]["elements"][3] == seed_data["units"][6]["elements"][3]
+    # Where LibreOffice breaks the page depends on its fonts: the note's place, not its words, is pinned.
+    (note,) = [n for n in outcome.form.notes if n.code == "element_title_joined"]
+    assert note.target == ("units", 6, "elements", 3)
+    assert note.text("en").startswith("the title of element 4 continues on the next page; joined: “…")
