@@ -217,10 +217,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "teks bercoret “{text}” tetap disalin; hapus jika memang tidak berlaku",
         "struck-through text “{text}” was kept; remove it if it no longer applies",
     ),
-    "asterisk": (
-        "teks asli memuat tanda * (“{text}”); di berkas skema * menandai huruf miring: periksa tampilannya",
-        "the text has a * of its own (“{text}”); in a scheme file * marks italics: check how it shows",
-    ),
     "pages_without_text": (
         "halaman {pages} tidak berisi teks (gambar?); isinya tidak terbaca",
         "page(s) {pages} hold no text (images?); their content could not be read",
@@ -256,7 +252,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Imported by `build.py import` from {file}. Check every line marked CHECK, then run `python3 build.py check`.",
     ),
     # -- places in the document
-    "place_line": ("baris {line}", "line {line}"),
     "place_page": ("halaman {page}", "page {page}"),
     "place_table_row": ("tabel {table}, baris {row}", "table {table}, row {row}"),
     "place_paragraph": ("paragraf {paragraph}", "paragraph {paragraph}"),
