@@ -54,6 +54,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return run(server, site_dir=args.site_dir, catalog_dir=args.catalog_dir)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from swanilai.importer.report import import_command
+
+    return import_command(args.file, args.schemes, scheme_id=args.id, force=args.force, lang=args.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["publish"]:  # infra/publish.py's own command line, in this virtualenv
@@ -100,6 +106,23 @@ def main(argv: list[str] | None = None) -> int:
         help="where the compiled catalog goes (default: handler/catalog/)",
     )
     serve.set_defaults(run=_cmd_serve)
+
+    importer = commands.add_parser(
+        "import",
+        help="turn the LSP's FR.APL.02 document (.docx, PDF or text) into schemes/<id>.yaml, with a report of what to check",
+        description="Turn the LSP's FR.APL.02 Asesmen Mandiri document (.docx, PDF or text) into schemes/<id>.yaml. "
+        "Nothing is invented: what the document does not say is left out and listed in the report, and marked "
+        "PERIKSA in the file. Example: python3 build.py import APL-02-pemasaran.docx --id konsultasi-pemasaran",
+    )
+    importer.add_argument("file", type=Path, metavar="FILE", help="the FR.APL.02 document: .docx, .pdf or .txt")
+    importer.add_argument("--id", help="scheme id, the file name and link /skema/<id>/ (default: made from the title)")
+    importer.add_argument(
+        "--force", action="store_true", help="replace schemes/<id>.yaml if it exists (git keeps the old one)"
+    )
+    importer.add_argument(
+        "--lang", choices=("id", "en"), default="id", help="report language (default: id, Bahasa Indonesia)"
+    )
+    importer.set_defaults(run=_cmd_import)
 
     commands.add_parser("publish", help="package or deploy to AWS: see `python3 infra/publish.py --help`")
 
