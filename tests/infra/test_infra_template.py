@@ -399,33 +399,86 @@ def test_parameters_that_shape_the_csp_refuse_anything_else(template, name, valu
     assert bool(re.fullmatch(pattern, value)) is allowed
 
 
-@pytest.mark.parametrize(
-    "uri, expected",
-    [
-        ("/", {"uri": "/index.html"}),
-        ("/skema/konsultasi-manajemen-pemasaran/", {"uri": "/skema/konsultasi-manajemen-pemasaran/index.html"}),
-        (
-            "/skema/konsultasi-manajemen-pemasaran",
-            {"statusCode": 301, "location": "/skema/konsultasi-manajemen-pemasaran/"},
-        ),
-        ("/assets/form.js", {"uri": "/assets/form.js"}),
-        ("/assets/javascripts/bundle.a5f9d56c.min.js", {"uri": "/assets/javascripts/bundle.a5f9d56c.min.js"}),
-    ],
-    ids=lambda value: str(value)[:40],
-)
-def test_cloudfront_function_serves_directory_urls_as_their_index(template, uri, expected):
+# The CloudFront viewer-request event, as the function receives it (cloudfront-js-2.0).
+INDEX_FUNCTION_HARNESS = """
+const results = URIS.map((uri) => {
+  const event = {
+    version: "1.0",
+    context: {distributionDomainName: "d111111abcdef8.cloudfront.net", eventType: "viewer-request"},
+    viewer: {ip: "198.51.100.7"},
+    request: {method: "GET", uri: uri, querystring: {}, headers: {host: {value: "d111111abcdef8.cloudfront.net"}}, cookies: {}},
+  };
+  const answer = handler(event);
+  if (!answer.statusCode) return {uri: answer.uri};
+  const location = answer.headers.location.value;
+  // Where a browser goes: the WHATWG URL parser, as in every browser, relative to the page.
+  let host;
+  try {
+    host = new URL(location, "https://d111111abcdef8.cloudfront.net/").host;
+  } catch (error) {
+    host = "unparsable: " + error.code;
+  }
+  return {statusCode: answer.statusCode, location: location, host: host};
+});
+console.log(JSON.stringify(results));
+"""
+
+
+def run_index_function(template: dict, uris: list[str]) -> list[dict]:
+    """Run the template's CloudFront index function in node on viewer-request events for these URIs."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed to run the CloudFront function (Debian: apt-get install nodejs)")
     code = resource(template, "SiteIndexFunction")["Properties"]["FunctionCode"]
-    script = code + (
-        f"\nconst r = handler({{request: {{uri: {json.dumps(uri)}, headers: {{}}, querystring: {{}}}}}});\n"
-        "console.log(JSON.stringify(r.statusCode ? {statusCode: r.statusCode, location: r.headers.location.value}"
-        " : {uri: r.uri}));"
-    )
+    script = code + f"\nconst URIS = {json.dumps(uris)};\n" + INDEX_FUNCTION_HARNESS
     result = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == expected
+    return json.loads(result.stdout)
+
+
+SITE_HOST = "d111111abcdef8.cloudfront.net"
+# What the index function does with each URI. A redirect only ever adds the missing slash of a
+# directory on this site; a URI a browser could read as another host ("//evil.example",
+# "/\\evil.example") is passed on unchanged, so the bucket finds no page and the site's 404 answers.
+INDEX_FUNCTION_CASES = [
+    ("/", {"uri": "/index.html"}),
+    ("/skema/x/", {"uri": "/skema/x/index.html"}),
+    ("/skema/x", {"statusCode": 301, "location": "/skema/x/", "host": SITE_HOST}),
+    ("/asesor", {"statusCode": 301, "location": "/asesor/", "host": SITE_HOST}),
+    ("/assets/form.js", {"uri": "/assets/form.js"}),
+    ("/assets/javascripts/bundle.a5f9d56c.min.js", {"uri": "/assets/javascripts/bundle.a5f9d56c.min.js"}),
+    ("//evil.example", {"uri": "//evil.example"}),
+    ("//evil.example/phish", {"uri": "//evil.example/phish"}),
+    ("//evil.example/phish/", {"uri": "//evil.example/phish/"}),
+    ("///evil.example", {"uri": "///evil.example"}),
+    ("/\\evil.example", {"uri": "/\\evil.example"}),
+    ("/\\/evil.example/phish", {"uri": "/\\/evil.example/phish"}),
+    ("/%2F%2Fevil", {"uri": "/%2F%2Fevil"}),
+    ("/%2f%2fevil.example/phish", {"uri": "/%2f%2fevil.example/phish"}),
+    ("/%5Cevil.example", {"uri": "/%5Cevil.example"}),
+    ("/%09/evil.example", {"uri": "/%09/evil.example"}),
+    ("/skema//evil.example", {"uri": "/skema//evil.example"}),
+    ("/.//evil.example", {"uri": "/.//evil.example"}),
+    ("/skema/x/../..//evil.example", {"uri": "/skema/x/../..//evil.example"}),
+    ("/https:/evil.example", {"uri": "/https:/evil.example"}),
+]
+
+
+@pytest.mark.parametrize("uri, expected", INDEX_FUNCTION_CASES, ids=[case[0] for case in INDEX_FUNCTION_CASES])
+def test_cloudfront_index_function_redirects_only_within_the_site(template, uri, expected):
+    assert run_index_function(template, [uri]) == [expected]
+
+
+def test_cloudfront_index_function_never_redirects_to_another_host(template):
+    # Every way of writing a second slash or a backslash that browsers fold into "//", at every
+    # position: whatever the function answers, a redirect stays on the site.
+    tricks = ["/", "\\", "%2F", "%2f", "%5C", "%5c", "%09/", "./", "../", "@", ":"]
+    uris = [f"/{a}{b}evil.example/phish" for a in tricks for b in tricks]
+    uris += [f"/skema/{a}{b}evil.example" for a in tricks for b in tricks]
+    results = run_index_function(template, uris)
+    redirects = [(uri, r) for uri, r in zip(uris, results, strict=True) if "statusCode" in r]
+    assert [(uri, r["host"]) for uri, r in redirects if r["host"] != SITE_HOST] == []
+    assert all(r["location"] == uri + "/" for uri, r in redirects)
 
 
 def test_outputs_name_everything_an_lsp_needs(template):
