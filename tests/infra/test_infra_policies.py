@@ -465,6 +465,16 @@ EXECUTION_CASES = [
         DENIED,
     ),
     (
+        "use the API's web ACL",
+        Request("wafv2:GetWebACL", f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/swanilai-api-per-client/0a1b"),
+        ALLOWED,
+    ),
+    (
+        "change the API's web ACL",
+        Request("wafv2:UpdateWebACL", f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/swanilai-api-per-client/0a1b"),
+        DENIED,
+    ),
+    (
         "create the stack's log group",
         Request("logs:CreateLogGroup", f"{LOGS}:log-group:swanilai-submit-function"),
         ALLOWED,

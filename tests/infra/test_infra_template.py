@@ -6,7 +6,9 @@ The linters run from their own virtualenvs under .venv/tools/ (`bash infra/tools
 from __future__ import annotations
 
 import ast
+import heapq
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -21,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 TEMPLATE = INFRA / "template.yaml"
 PIPELINE = INFRA / "pipeline.yaml"
+WAF = INFRA / "waf.yaml"
+FORM_JS = ROOT / "site_src" / "docs" / "assets" / "form.js"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
@@ -69,13 +73,13 @@ def as_list(value) -> list:
 # -- linters and scanners
 
 
-@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE], ids=["app", "pipeline"])
+@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE, WAF], ids=["app", "pipeline", "waf"])
 def test_cfn_lint_finds_nothing(path):
     result = run_tool([tool("cfn-lint"), str(path)])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE], ids=["app", "pipeline"])
+@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE, WAF], ids=["app", "pipeline", "waf"])
 def test_templates_suppress_no_cfn_lint_rule(path):
     # A cfn-lint suppression would hide a finding without a reviewed reason; there are none.
     assert "cfn-lint" not in path.read_text(encoding="utf-8")
@@ -103,7 +107,7 @@ def skips(template: dict) -> dict[tuple[str, str], str]:
     return found
 
 
-@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE], ids=["app", "pipeline"])
+@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE, WAF], ids=["app", "pipeline", "waf"])
 def test_checkov_fails_no_check_and_every_skip_gives_its_reason(path):
     report = checkov(path)
     assert report["summary"]["failed"] == 0, [
@@ -114,7 +118,7 @@ def test_checkov_fails_no_check_and_every_skip_gives_its_reason(path):
         assert len(comment.split()) >= 5, f"{name}: the skip of {check} needs a reason"
 
 
-@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE], ids=["app", "pipeline"])
+@pytest.mark.parametrize("path", [TEMPLATE, PIPELINE, WAF], ids=["app", "pipeline", "waf"])
 def test_every_checkov_skip_silences_a_real_finding(path, tmp_path):
     # The same template without its skips: each skipped check must then fail on its resource,
     # so no skip outlives the finding it was written for.
@@ -280,6 +284,92 @@ def test_api_takes_post_submissions_throttled_with_cors_for_the_site(template):
     assert "sourceIp" not in api["AccessLogSettings"]["Format"]
 
 
+def page_retry_schedule() -> tuple[float, int, int]:
+    """The page's automatic retries (form.js): first delay in seconds, growth cap, number of tries."""
+    code = FORM_JS.read_text(encoding="utf-8")
+    tries = re.search(r"const AUTO_TRIES = (\d+);", code)
+    delay = re.search(r"\|\| (\d+);\s*let delay = Math\.min\(base \* 2 \*\* \(attempt - 1\), base \* (\d+)\);", code)
+    assert tries and delay, f"{FORM_JS}: the retry schedule changed; update page_retry_schedule()"
+    return int(delay.group(1)) / 1000, int(delay.group(2)), int(tries.group(1))
+
+
+def exam_morning(rate: float, burst: float, within_s: float, candidates: int = 500) -> tuple[int, float]:
+    """Candidates pressing Kirim within `within_s` seconds against API Gateway's token bucket (burst
+    tokens, refilled at `rate` a second); a throttled page retries on its own schedule. Returns how
+    many would have to press again by hand, and when the last submission got through."""
+    base, cap, tries = page_retry_schedule()
+    chance = random.Random(8)
+    arrivals = [(chance.uniform(0, within_s), n, 0) for n in range(candidates)]
+    heapq.heapify(arrivals)
+    tokens, clock, by_hand, last = float(burst), 0.0, 0, 0.0
+    while arrivals:
+        at, n, attempt = heapq.heappop(arrivals)
+        tokens, clock = min(burst, tokens + (at - clock) * rate), at
+        if tokens >= 1:
+            tokens, last = tokens - 1, at
+        elif attempt + 1 > tries:
+            by_hand += 1
+        else:
+            heapq.heappush(arrivals, (at + min(base * 2**attempt, base * cap), n, attempt + 1))
+    return by_hand, last
+
+
+@pytest.mark.parametrize("within_s", [1, 10, 60], ids=["within 1 s", "within 10 s", "within a minute"])
+def test_api_throttle_lets_500_candidates_of_one_exam_through_on_automatic_retries(template, within_s):
+    # 500 candidates told "kirim sekarang": none has to press again by hand, and the last one is
+    # stored within about half a minute of the rush. The old 5/s (burst 20) left 351 of them
+    # pressing by hand when all sent within a second.
+    rate = template["Parameters"]["ApiRateLimit"]["Default"]
+    burst = template["Parameters"]["ApiBurstLimit"]["Default"]
+    by_hand, last = exam_morning(rate, burst, within_s)
+    assert by_hand == 0
+    assert last <= within_s + 35
+
+
+def test_api_can_be_fronted_by_cloudfront_with_a_per_client_waf_limit(template):
+    distribution = resource(template, "ApiDistribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    assert distribution["Condition"] == "HasApiWebAcl"
+    assert template["Conditions"]["HasApiWebAcl"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiWebAclArn"}, ""]}]}
+    assert config["WebACLId"] == {"Ref": "ApiWebAclArn"}
+    (origin,) = config["Origins"]
+    assert origin["DomainName"] == {"Fn::Sub": "${SubmissionApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    behavior = config["DefaultCacheBehavior"]
+    assert {"OPTIONS", "POST"} <= set(behavior["AllowedMethods"])
+    # Nothing cached, every viewer header but Host forwarded (Origin, the preflight's headers).
+    assert (behavior["CachePolicyId"], behavior["OriginRequestPolicyId"]) == (
+        "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    )
+    # The site's distribution turns 403/404 into its 404 page; the API's JSON answers must pass.
+    assert "CustomErrorResponses" not in config
+    assert template["Outputs"]["ApiUrl"]["Value"] == {
+        "Fn::If": [
+            "HasApiWebAcl",
+            {"Fn::Sub": "https://${ApiDistribution.DomainName}/submissions"},
+            {"Fn::Sub": "https://${SubmissionApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/submissions"},
+        ]
+    }
+
+
+def test_waf_template_limits_each_client_and_answers_429():
+    waf = publish.load_template(WAF)
+    acl = resource(waf, "ApiWebAcl")["Properties"]
+    assert (acl["Scope"], acl["DefaultAction"]) == ("CLOUDFRONT", {"Allow": {}})
+    (rule,) = acl["Rules"]
+    assert rule["Statement"] == {
+        "RateBasedStatement": {
+            "Limit": {"Ref": "RequestsPerFiveMinutes"},
+            "EvaluationWindowSec": 300,
+            "AggregateKeyType": "IP",
+        }
+    }
+    assert rule["Action"] == {"Block": {"CustomResponse": {"ResponseCode": 429}}}
+    # Generous enough for one venue's 500 candidates behind one address, with preflights and retries.
+    assert waf["Parameters"]["RequestsPerFiveMinutes"]["Default"] >= 500 * 2 * 2
+
+
 def test_site_bucket_is_reached_only_by_this_distribution(template):
     bucket = resource(template, "SiteBucket")["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
@@ -366,6 +456,16 @@ def test_site_sends_hsts_nosniff_no_referrer_and_no_framing(template):
         ("NotificationEmail", "", True),
         ("NotificationEmail", "admin@lsp.example", True),
         ("NotificationEmail", "not an address", False),
+        ("ApiWebAclArn", "", True),
+        (
+            "ApiWebAclArn",
+            f"arn:aws:wafv2:us-east-1:{'1' * 12}:global/webacl/swanilai-api-per-client/0a1b2c3d-4e5f",
+            True,
+        ),
+        ("ApiWebAclArn", f"arn:aws:wafv2:ap-southeast-3:{'1' * 12}:regional/webacl/x/0a1b", False),
+        ("PermissionsBoundaryArn", "", True),
+        ("PermissionsBoundaryArn", f"arn:aws:iam::{'1' * 12}:policy/swanilai-pipeline-AppRoleBoundary-Q1W2", True),
+        ("PermissionsBoundaryArn", "AdministratorAccess", False),
     ],
     ids=lambda value: str(value)[:24],
 )
@@ -466,7 +566,8 @@ def test_outputs_name_everything_an_lsp_needs(template):
         "AssessorsPolicyArn",
         "DistributionId",
     } <= set(template["Outputs"])
-    assert template["Outputs"]["ApiUrl"]["Value"]["Fn::Sub"].endswith("/submissions")
+    _, *addresses = template["Outputs"]["ApiUrl"]["Value"]["Fn::If"]
+    assert all(address["Fn::Sub"].endswith("/submissions") for address in addresses)
 
 
 # -- the GitHub pipeline: OIDC for one repository's main branch, no stored keys
@@ -510,9 +611,16 @@ def test_workflow_deploys_every_role_with_the_pipelines_boundary():
     assert publish_step["env"]["PERMISSIONS_BOUNDARY_ARN"] == "${{ vars.AWS_PERMISSIONS_BOUNDARY_ARN }}"
     script = publish_step["run"]
     # Without the variable the run stops before deploying: the execution role would refuse every role.
-    assert script.index('if [ -z "$PERMISSIONS_BOUNDARY_ARN" ]') < script.index("exit 1") < script.index("publish.py deploy")
+    assert (
+        script.index('if [ -z "$PERMISSIONS_BOUNDARY_ARN" ]')
+        < script.index("exit 1")
+        < script.index("publish.py deploy")
+    )
     assert 'extra=(--parameter "PermissionsBoundaryArn=$PERMISSIONS_BOUNDARY_ARN")' in script
     assert '"${extra[@]}"' in script
+    # The optional per-client limit of infra/waf.yaml, from a repository variable.
+    assert publish_step["env"]["API_WEB_ACL_ARN"] == "${{ vars.SWANILAI_API_WEB_ACL_ARN }}"
+    assert 'if [ -n "$API_WEB_ACL_ARN" ]; then extra+=(--parameter "ApiWebAclArn=$API_WEB_ACL_ARN"); fi' in script
 
 
 def scheme_problem_annotations(output: str) -> list[tuple[str, str, int, str]]:
