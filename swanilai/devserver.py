@@ -1,9 +1,12 @@
 """`build.py serve`: the built site and the submission API on 127.0.0.1, through the real lambda_handler.
 
-Static files come from the site directory; `POST` and `OPTIONS` on /api/submissions become the
-same payload format 2.0 event API Gateway would send, handled by `handler.app.lambda_handler`.
-Submissions go to a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3
-itself honours AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). Standard library only.
+Static files come from the site directory, for GET and HEAD only (any other method: a plain 405),
+and only for paths the site can have (SITE_PATH, as the CloudFront index function). Every request
+to /api/submissions, whatever its method, becomes the payload format 2.0 event API Gateway would
+send, handled by `handler.app.lambda_handler` (which answers its own JSON 405). Submissions go to
+a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3 itself honours
+AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). A silent connection is dropped after
+REQUEST_TIMEOUT; Ctrl-C answers the requests in flight and drops idle ones. Standard library only.
 """
 
 from __future__ import annotations
@@ -357,7 +360,7 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         # Any other path is no page of the site, and redirecting its directory could send the
         # browser to another host: "/\evil.example/../skema" would answer "Location: /\evil...".
-        if not SITE_PATH.match(urlsplit(self.path).path):
+        if not SITE_PATH.fullmatch(urlsplit(self.path).path):
             self.send_error(404)
             return None
         return super().send_head()

@@ -257,9 +257,17 @@ def close_within(server, seconds: float) -> float:
     return time.monotonic() - began
 
 
+def wait_until_accepted(deadline_s: float = 10) -> None:
+    """Wait until a handler thread of the server runs (it accepted the connection and reads)."""
+    deadline = time.monotonic() + deadline_s
+    while not any(t.name.endswith("(process_request_thread)") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the server did not accept the connection"
+        time.sleep(0.01)
+
+
 def test_an_idle_connection_does_not_hold_up_shutdown(own_server):
     with socket.create_connection(own_server.server_address) as idle:
-        time.sleep(0.3)  # the server has accepted it and waits for a request line
+        wait_until_accepted()  # the server waits for a request line that never comes
         close_within(own_server, 5)
         assert idle.recv(1) == b""  # closed by the server, not left hanging
 
