@@ -1,9 +1,12 @@
 """`build.py serve`: the built site and the submission API on 127.0.0.1, through the real lambda_handler.
 
-Static files come from the site directory; `POST` and `OPTIONS` on /api/submissions become the
-same payload format 2.0 event API Gateway would send, handled by `handler.app.lambda_handler`.
-Submissions go to a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3
-itself honours AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). Standard library only.
+Static files come from the site directory, for GET and HEAD only (any other method: a plain 405),
+and only for paths the site can have (SITE_PATH, as the CloudFront index function). Every request
+to /api/submissions, whatever its method, becomes the payload format 2.0 event API Gateway would
+send, handled by `handler.app.lambda_handler` (which answers its own JSON 405). Submissions go to
+a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3 itself honours
+AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). A silent connection is dropped after
+REQUEST_TIMEOUT; Ctrl-C answers the requests in flight and drops idle ones. Standard library only.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import base64
 import errno
 import mimetypes
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -32,8 +37,16 @@ from handler.store import LocalStore, S3Store, Store
 
 HOST = "127.0.0.1"
 API_PATH = "/api/submissions"
+# A path this site can have: segments of letters, digits and . _ ~ -, no empty segment. Only
+# these are served or redirected; the CloudFront index function in infra/template.yaml holds the
+# same expression (a test keeps them equal).
+SITE_PATH = re.compile(r"^(\/[A-Za-z0-9._~-]+)*\/?$")
 # A body over the limit is read this far and no further, then the connection is closed.
 DRAIN_MAX = 16 * 1024 * 1024
+REQUEST_TIMEOUT = 30.0
+# The static site answers these and nothing else (CloudFront allows the same two).
+SITE_METHODS = ("GET", "HEAD")
+SITE_405 = "Situs ini hanya melayani GET dan HEAD.\n"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -57,12 +70,20 @@ class ServeError(Exception):
 
 class LocalServer(ThreadingHTTPServer):
     # Ctrl-C waits for requests in flight: a candidate's submission is never cut off half-way.
+    # Connections waiting for a request are closed at once instead (see server_close).
     daemon_threads = False
     block_on_close = True
     # socketserver's default backlog of 5 refuses connections when many arrive at once.
     request_queue_size = 128
+    # Seconds a connection may stay silent: a client that connects and stalls holds a thread
+    # (and Ctrl-C) no longer than this.
+    request_timeout: float = REQUEST_TIMEOUT
 
     def __init__(self, port: int, store: Store) -> None:
+        # Before binding: a port in use makes the base class call server_close() at once.
+        self._waiting: set[socket.socket] = set()
+        self._waiting_lock = threading.Lock()
+        self._closing = False
         super().__init__((HOST, port), SiteAndApiHandler)
         self.store = store
         self.site_dir = Path()
@@ -70,6 +91,33 @@ class LocalServer(ThreadingHTTPServer):
     @property
     def origin(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}"
+
+    def waiting_for_request(self, connection: socket.socket) -> bool:
+        """Note that this connection waits for its next request; False once the server is closing."""
+        with self._waiting_lock:
+            if self._closing:
+                return False
+            self._waiting.add(connection)
+            return True
+
+    def request_arrived(self, connection: socket.socket) -> None:
+        with self._waiting_lock:
+            self._waiting.discard(connection)
+
+    def server_close(self) -> None:
+        # Connections with no request in progress are shut now, so their threads end and the
+        # join below waits only for requests being answered. A request whose first line arrives
+        # in the same instant may lose its answer; the page retries, and a stored submission is
+        # answered again with its receipt.
+        with self._waiting_lock:
+            self._closing = True
+            waiting = list(self._waiting)
+        for connection in waiting:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the client
+        super().server_close()
 
 
 def open_server(port: int, store: str | Path) -> LocalServer:
@@ -172,27 +220,30 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
     server: LocalServer
     server_version = "Swanilai-local"
 
+    @property
+    def timeout(self) -> float:  # type: ignore[override]
+        # StreamRequestHandler applies it to the connection: every read waits at most this long.
+        return self.server.request_timeout
+
+    def handle_one_request(self) -> None:
+        if not self.server.waiting_for_request(self.connection):
+            self.close_connection = True
+            return
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.request_arrived(self.connection)
+
+    def parse_request(self) -> bool:
+        self.server.request_arrived(self.connection)
+        return super().parse_request()
+
     def translate_path(self, path: str) -> str:
         # SimpleHTTPRequestHandler resolves against self.directory; ours changes after start().
         self.directory = str(self.server.site_dir)
         return super().translate_path(path)
 
-    # -- the API
-
-    def do_POST(self) -> None:
-        self._api_or(self._not_found)
-
-    def do_OPTIONS(self) -> None:
-        self._api_or(self._not_found)
-
-    def do_PUT(self) -> None:
-        self._api_or(self._not_found)
-
-    def do_DELETE(self) -> None:
-        self._api_or(self._not_found)
-
-    def do_PATCH(self) -> None:
-        self._api_or(self._not_found)
+    # -- dispatch: the API takes every method (it answers its own 405), the site GET and HEAD
 
     def do_GET(self) -> None:
         self._api_or(super().do_GET)
@@ -200,14 +251,33 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._api_or(super().do_HEAD)
 
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up do_<METHOD> and answers an HTML 501 when there is none (TRACE,
+        # PROPFIND, anything): every other method gets this server's own answer instead.
+        if name.startswith("do_"):
+            return self._other_method
+        raise AttributeError(name)
+
+    def _other_method(self) -> None:
+        self._api_or(self._site_method_not_allowed)
+
     def _api_or(self, otherwise) -> None:
         if urlsplit(self.path).path.rstrip("/") == API_PATH:
             self._call_handler()
         else:
             otherwise()
 
-    def _not_found(self) -> None:
-        self.send_error(404)
+    def _site_method_not_allowed(self) -> None:
+        data = SITE_405.encode("utf-8")
+        self.send_response(405)
+        self.send_header("Allow", ", ".join(SITE_METHODS))
+        self.send_header("Content-Type", CONTENT_TYPES[".txt"])
+        self.send_header("Content-Length", str(len(data)))
+        # A body the client may still be sending is not read: close rather than misread it.
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        self.wfile.write(data)
 
     def _call_handler(self) -> None:
         body, complete = self._read_body()
@@ -286,6 +356,14 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         }
 
     # -- the site
+
+    def send_head(self):
+        # Any other path is no page of the site, and redirecting its directory could send the
+        # browser to another host: "/\evil.example/../skema" would answer "Location: /\evil...".
+        if not SITE_PATH.fullmatch(urlsplit(self.path).path):
+            self.send_error(404)
+            return None
+        return super().send_head()
 
     def list_directory(self, path: str):
         # A directory without index.html is not a page of the site.

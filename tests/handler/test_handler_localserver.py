@@ -9,13 +9,15 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from support.handler import Served, check_response, free_port, full_payload
 
 from handler import app
-from swanilai.devserver import open_server, start
+from swanilai import publish
+from swanilai.devserver import SITE_PATH, open_server, start
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"
@@ -89,6 +91,32 @@ def test_scheme_page_without_slash_redirects(local):
     assert status == 301 and headers["location"] == f"/skema/{SEED}/"
 
 
+# Directories reached by a path a browser could read as another host: never redirected (a
+# Location of "/\\evil.example/../skema/" sends the browser to evil.example), the site's 404 instead.
+@pytest.mark.parametrize(
+    "path, status, location",
+    [
+        ("/skema", 301, "/skema/"),
+        ("/assets", 301, "/assets/"),
+        ("/\\evil.example/../skema", 404, None),
+        ("/\\evil.example/../assets", 404, None),
+        ("/%2F%2Fevil.example/../skema", 404, None),
+        ("/%5Cevil.example/../skema", 404, None),
+        ("/%09/evil.example/../skema", 404, None),
+        ("/skema//../skema", 404, None),
+    ],
+)
+def test_directory_redirects_stay_on_the_site(local, path, status, location):
+    got, headers, _ = request(local[0], "GET", path)
+    assert (got, headers.get("location")) == (status, location)
+
+
+def test_local_server_and_cloudfront_redirect_the_same_paths():
+    # One rule in two languages: the CloudFront function's regular expression is this one.
+    code = publish.load_template()["Resources"]["SiteIndexFunction"]["Properties"]["FunctionCode"]
+    assert f"var SITE_PATH = /{SITE_PATH.pattern}/;" in code
+
+
 def test_assets_have_script_and_style_types(local, site_dir):
     assets = {path.suffix: path for path in (site_dir / "assets").rglob("*") if path.suffix in (".js", ".css")}
     for suffix, expected in ((".js", "text/javascript; charset=utf-8"), (".css", "text/css; charset=utf-8")):
@@ -144,15 +172,35 @@ def test_preflight_is_answered_locally(local):
     assert status == 204 and headers["access-control-allow-methods"] == "POST, OPTIONS"
 
 
-def test_get_on_the_api_is_a_json_405(local):
-    status, headers, body = request(local[0], "GET", "/api/submissions")
+# Every method the API does not take answers the API's own JSON 405, whatever http.server knows.
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "PROPFIND", "BREW"])
+def test_every_other_method_on_the_api_is_its_json_405(local, method):
+    status, headers, body = request(local[0], method, "/api/submissions")
     check_response("POST", status, headers, body.decode())
-    assert (status, json.loads(body)["error"]) == (405, "method_not_allowed")
+    assert (status, headers["allow"], json.loads(body)["error"]) == (405, "OPTIONS, POST", "method_not_allowed")
 
 
-def test_post_elsewhere_is_a_404(local):
-    status, _, _ = request(local[0], "POST", "/api/lain", b"{}", {"Content-Type": "application/json"})
-    assert status == 404
+def test_head_on_the_api_is_a_405_without_body(local):
+    status, headers, body = request(local[0], "HEAD", "/api/submissions")
+    assert (status, headers["allow"], body) == (405, "OPTIONS, POST", b"")
+
+
+SITE_405 = b"Situs ini hanya melayani GET dan HEAD.\n"
+
+
+# The site is static: GET and HEAD, and one plain 405 for anything else, wherever it is sent.
+@pytest.mark.parametrize(
+    "method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "BREW"]
+)
+@pytest.mark.parametrize("path", ["/", f"/skema/{SEED}/", "/halaman-yang-tidak-ada/", "/api/lain"])
+def test_every_other_method_on_the_site_is_a_plain_405(local, method, path):
+    status, headers, body = request(local[0], method, path, b"{}", {"Content-Type": "application/json"})
+    assert (status, headers["allow"], headers["content-type"], body) == (
+        405,
+        "GET, HEAD",
+        "text/plain; charset=utf-8",
+        SITE_405,
+    )
 
 
 def test_body_over_the_limit_is_answered_413_and_read_by_the_client(local):
@@ -182,6 +230,81 @@ def test_concurrent_submissions_are_all_stored(local, seed):
     assert results == [201] * 60
     stored = {path.stem for path in (var / "submissions" / SEED).rglob("*.json") if "by-id" not in path.parts}
     assert set(ids) <= stored
+
+
+# -- connections that stall
+
+
+@pytest.fixture
+def own_server(site_dir, catalog_dir, tmp_path):
+    """A server of this test's own, so that shutting it down is the test's subject."""
+    server = open_server(0, tmp_path / "var")
+    start(server, site_dir, catalog_dir)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    app.configure(None)
+
+
+def close_within(server, seconds: float) -> float:
+    """Stop the server as Ctrl-C does (stop serving, then close); fail unless it is done in time."""
+    began = time.monotonic()
+    closer = threading.Thread(target=lambda: (server.shutdown(), server.server_close()), daemon=True)
+    closer.start()
+    closer.join(seconds)
+    assert not closer.is_alive(), f"the server was still closing after {seconds} s"
+    return time.monotonic() - began
+
+
+def wait_until_accepted(deadline_s: float = 10) -> None:
+    """Wait until a handler thread of the server runs (it accepted the connection and reads)."""
+    deadline = time.monotonic() + deadline_s
+    while not any(t.name.endswith("(process_request_thread)") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the server did not accept the connection"
+        time.sleep(0.01)
+
+
+def test_an_idle_connection_does_not_hold_up_shutdown(own_server):
+    with socket.create_connection(own_server.server_address) as idle:
+        wait_until_accepted()  # the server waits for a request line that never comes
+        close_within(own_server, 5)
+        assert idle.recv(1) == b""  # closed by the server, not left hanging
+
+
+def test_a_request_stalled_half_way_is_cut_off_after_the_timeout(own_server):
+    own_server.request_timeout = 1
+    with socket.create_connection(own_server.server_address) as stalled:
+        stalled.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: headers unfinished
+        stalled.settimeout(30)
+        began = time.monotonic()
+        assert stalled.recv(1) == b""
+        assert time.monotonic() - began < 10
+    close_within(own_server, 5)
+
+
+def test_a_request_in_flight_is_answered_before_shutdown(own_server, seed):
+    # Ctrl-C never cuts off a candidate's submission: the request already read is answered.
+    port = own_server.server_address[1]
+    body = json.dumps(full_payload(seed)).encode("utf-8")
+    with socket.create_connection(own_server.server_address) as sending:
+        head = (
+            f"POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode("ascii")
+        sending.sendall(head + body[:100])
+        time.sleep(0.3)
+        closer = threading.Thread(target=lambda: (own_server.shutdown(), own_server.server_close()), daemon=True)
+        closer.start()
+        time.sleep(0.3)
+        sending.sendall(body[100:])
+        sending.settimeout(30)
+        answer = b""
+        while chunk := sending.recv(65536):
+            answer += chunk
+        closer.join(10)
+        assert not closer.is_alive()
+    assert answer.startswith(b"HTTP/1.0 201 ") or answer.startswith(b"HTTP/1.1 201 "), answer[:200]
 
 
 # -- `build.py serve` as the LSP runs it
