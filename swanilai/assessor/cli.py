@@ -6,8 +6,10 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -80,6 +82,17 @@ class _Commands(click.Group):
             )
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the commands take from outside their options: the clock (tests give a fixed one as `obj`)."""
+
+    clock: Callable[[], datetime] = utc_now
+
+
 def _fail(ctx: click.Context, message: str) -> None:
     click.echo(f"error: {message}", err=True)
     ctx.exit(1)
@@ -90,7 +103,8 @@ def _fail(ctx: click.Context, message: str) -> None:
     epilog=EPILOG_WORKFLOW,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Swanilai for assessors: pull the FR.APL.02 submissions, read them as the filled form, review them.
 
     SOURCE is where the submissions are stored: s3://BUCKET[/PREFIX] (AWS credentials from AWS_PROFILE,
@@ -98,6 +112,8 @@ def cli() -> None:
     mode). `pull` copies it into a local directory with the same layout; `list`, `render` and `export`
     read that copy; `review` writes to the SOURCE so every assessor sees it after their next pull.
     """
+    if ctx.obj is None:
+        ctx.obj = Runtime()
 
 
 def _dir_option(help_text: str = "the pulled copy to read (or any SOURCE)"):
@@ -152,7 +168,10 @@ _scheme_option = click.option(
 @click.option(
     "--jobs", type=click.IntRange(1, 128), default=DEFAULT_JOBS, show_default=True, help="downloads at a time"
 )
-def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | None, jobs: int) -> None:
+@click.pass_obj
+def pull_command(
+    runtime: Runtime, source: str, dest: Path, scheme: str | None, since: datetime | None, jobs: int
+) -> None:
     """Copy new submissions and reviews from SOURCE into DIR.
 
     Incremental: what DIR already has is skipped, so run it as often as you like. Each file is
@@ -164,7 +183,13 @@ def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | 
         raise AssessorError(f"--from and --to are both {dest}: pull into another directory")
     started = time.monotonic()
     summary = pull(
-        store, dest, scheme=scheme, since=since.date() if since else None, jobs=jobs, progress=sys.stderr.isatty()
+        store,
+        dest,
+        scheme=scheme,
+        since=since.date() if since else None,
+        jobs=jobs,
+        progress=sys.stderr.isatty(),
+        today=runtime.clock().date(),
     )
     click.echo(
         f"pulled {summary.new} new, {summary.skipped} skipped (already here), {len(summary.failed)} failed "
@@ -337,7 +362,9 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
     help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
 )
 @_dir_option("your pulled copy: used to find the id, and the review is copied there too")
+@click.pass_obj
 def review(
+    runtime: Runtime,
     submission_id: str,
     recommend: str,
     assessor_name: str,
@@ -375,6 +402,7 @@ def review(
         assessor=assessor_name,
         registration=registration,
         notes=notes,
+        now=runtime.clock(),
     )
     click.echo(f"review stored: {location_of(store, key)}")
     if isinstance(local, LocalStore) and local.root.is_dir() and local.describe() != store.describe():

@@ -8,7 +8,7 @@ import queue
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -40,7 +40,7 @@ def pull(
     since: date | None = None,
     jobs: int = DEFAULT_JOBS,
     progress: bool = True,
-    today: date | None = None,
+    today: date,
 ) -> PullSummary:
     """Copy the records and reviews that are not yet in dest, concurrently, each file complete or absent."""
     try:
@@ -65,7 +65,7 @@ def pull(
     finally:
         # On an error or Ctrl-C: drop what has not started; what is running finishes or cleans up.
         pool.shutdown(wait=True, cancel_futures=True)
-    _save_closed_days(dest, source, closed, wanted, summary, today or datetime.now(UTC).date())
+    _save_closed_days(dest, source, closed, wanted, summary, today)
     return summary
 
 

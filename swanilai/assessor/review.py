@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from handler.record import Review, review_body
 from handler.store import AlreadyExists, Store, review_key
@@ -24,10 +24,10 @@ def write_review(
     assessor: str,
     registration: str,
     notes: str | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> tuple[str, Review]:
     """Store a new review next to the submission, create-only; never touch the candidate's record."""
-    moment = now or datetime.now(UTC)
+    moment = now
     for _ in range(5):
         review = Review(
             submission.submission_id, submission.scheme_id, moment, assessor, registration, recommendation, notes

@@ -63,7 +63,8 @@ def _wait_for_files(dest: Path, count: int, process: subprocess.Popen) -> None:
 
 
 def _records(dest: Path) -> list[Path]:
-    return [p for p in dest.rglob("*.json")] if dest.exists() else []
+    """The records pulled so far (not pull's own bookkeeping beside them)."""
+    return list((dest / "submissions").rglob("*.json"))
 
 
 def _assert_every_file_complete(dest: Path, bodies: dict[str, bytes]) -> None:

@@ -44,7 +44,13 @@ def source(s3, bucket, seed):
 
 
 def pulled(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    """The records and reviews in a copy (not pull's own bookkeeping)."""
+    return {
+        p.relative_to(root).as_posix()
+        for top in ("submissions", "reviews")
+        for p in (root / top).rglob("*")
+        if p.is_file()
+    }
 
 
 def summary(result) -> tuple[int, int, int]:
@@ -207,12 +213,13 @@ def test_listing_skips_by_id_markers_and_days_before_since(source, tmp_path):
     from swanilai.assessor import pull
 
     asked = _spy_listing(source.store)
-    pull.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False)
+    pull.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False, today=date(2026, 12, 31))
     assert not [prefix for prefix in asked if "by-id" in prefix]
     days = sorted(prefix for prefix in asked if prefix.count("/") == 5)
     assert days == ["submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"]
 
 
+@pytest.mark.clock
 def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(source, tmp_path):
     from swanilai.assessor import pull
 
@@ -232,6 +239,7 @@ def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(sou
     assert (tmp_path / source.keys[1]).read_bytes() == source.store.get(source.keys[1])
 
 
+@pytest.mark.clock
 def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(source, tmp_path, seed):
     from handler.store import late_record_key
     from swanilai.assessor import pull
@@ -248,6 +256,7 @@ def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(source, 
     assert not any("/late/" in path for path in pulled(tmp_path))
 
 
+@pytest.mark.clock
 def test_days_not_yet_over_are_always_listed(source, tmp_path):
     from swanilai.assessor import pull
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
+import pytest
 from support.records import make_record, record_key, store_record
 
 from handler.record import parse_review
@@ -29,7 +29,7 @@ def review_args(submission_id: str, store, directory, recommend="lanjut", name="
     )
 
 
-def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
+def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path, clock):
     source = LocalStore(tmp_path / "source")
     record = make_record(seed)
     key = store_record(source, record)
@@ -38,6 +38,7 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
     for recommend, name in (("lanjut", "Asesor Satu"), ("tidak-lanjut", "Asesor Dua"), ("lanjut", "Asesor Tiga")):
         result = invoke(*review_args(sid, source.root, tmp_path / "none", recommend, name))
         assert result.exit_code == 0, result.output
+        clock.advance(minutes=1)
     keys = [obj.key for obj in source.list("reviews/")]
     assert len(keys) == 3 and all(REVIEW_KEY.match(k)["id"] == sid for k in keys)
     history = [parse_review(source.get(k), k) for k in keys]
@@ -52,7 +53,8 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
     assert line.endswith("lanjut (Asesor Tiga)")
 
 
-def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
+@pytest.mark.clock
+def test_review_is_stored_in_the_contracts_shape(invoke, copy):
     sid = copy.records["typed"]["submission_id"]
     result = invoke(
         *review_args(
@@ -68,7 +70,6 @@ def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
     assert result.exit_code == 0, result.output
     key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
     data = json.loads((copy.root / key).read_bytes())
-    reviewed_at = data.pop("reviewed_at")
     assert data == {
         "record_version": 1,
         "submission_id": sid,
@@ -76,10 +77,9 @@ def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
         "assessor": {"name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
         "recommendation": "tidak_lanjut",
         "notes": "Bukti unit 3 belum memadai",
+        "reviewed_at": "2026-12-01T03:04:05.678Z",  # the assessor's clock, to the millisecond
     }
-    moment = datetime.strptime(reviewed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    assert abs((datetime.now(UTC) - moment).total_seconds()) < 60
-    assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/{moment:%Y%m%dT%H%M%S}.")
+    assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/20261201T030405.678")
 
 
 def test_review_goes_to_s3_and_into_the_pulled_copy(invoke, s3, bucket, seed, tmp_path):

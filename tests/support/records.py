@@ -126,9 +126,9 @@ def store_review(
     name: str = "Andriansyah Bachtillah",
     registration: str = "MET.000.001234 2020",
     notes: str | None = None,
-    reviewed_at: datetime | None = None,
+    reviewed_at: datetime,
 ) -> str:
-    moment = reviewed_at or datetime.now(UTC)
+    moment = reviewed_at
     review = Review(record["submission_id"], record["scheme"]["id"], moment, name, registration, recommendation, notes)
     key = review_key(record["scheme"]["id"], record["submission_id"], moment)
     store.create(key, review_body(review))
