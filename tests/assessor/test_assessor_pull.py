@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -133,19 +134,19 @@ def test_disk_full_stops_the_pull_and_leaves_nothing_partial(invoke, source, tmp
 
 def _refusing(monkeypatch, operation: str, code: str) -> None:
     """assessor.py's S3 client, with S3 answering `operation` with the error `code` (HTTP 403)."""
-    from swanilai.assessor import sources
+    from handler import store
 
-    make_client = sources.s3_client
+    make_client = store.s3_client
 
     def refuse(**kwargs):
         return SimpleNamespace(status_code=403), {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {}}
 
-    def client(jobs=10):
-        made = make_client(jobs)
+    def client(connections=64):
+        made = make_client(connections)
         made.meta.events.register(f"before-call.s3.{operation}", refuse)
         return made
 
-    monkeypatch.setattr(sources, "s3_client", client)
+    monkeypatch.setattr(store, "s3_client", client)
 
 
 ACCESS = (
@@ -213,68 +214,110 @@ def test_listing_skips_by_id_markers_and_days_before_since(source, tmp_path):
     from swanilai.assessor import pull
 
     asked = _spy_listing(source.store)
-    pull.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False, today=date(2026, 12, 31))
+    pull.pull(source.store, tmp_path, since=date(2026, 11, 25), progress=False)
     assert not [prefix for prefix in asked if "by-id" in prefix]
     days = sorted(prefix for prefix in asked if prefix.count("/") == 5)
     assert days == ["submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"]
 
 
+# -- finished days, judged by the source's clock: a local source whose files carry the times a
+# server would have stamped on them (the moment each record was received).
+
+
+def arrive(store: LocalStore, record: dict, at: datetime | None = None) -> str:
+    """File a record in a local source as received at `at` (default: its received_at), stamped with that time."""
+    key = store_record(store, record)
+    moment = (at or datetime.fromisoformat(record["received_at"].replace("Z", "+00:00"))).timestamp()
+    os.utime(store.root / key, (moment, moment))
+    return key
+
+
+@pytest.fixture
+def dated(tmp_path, seed) -> tuple[LocalStore, list[str]]:
+    """A local source with a record received on 23 and one on 25 November (UTC)."""
+    store = LocalStore(tmp_path / "source")
+    keys = [
+        arrive(store, make_record(seed, name="Satu")),
+        arrive(store, make_record(seed, name="Dua", received_at=RECEIVED + timedelta(days=2))),
+    ]
+    return store, keys
+
+
+def listed_days(asked: list[str]) -> list[str]:
+    return sorted(prefix for prefix in asked if prefix.startswith("submissions/") and prefix.count("/") == 5)
+
+
 @pytest.mark.clock
-def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(source, tmp_path):
+def test_finished_days_are_not_listed_again_while_the_copy_of_them_is_intact(dated, seed, tmp_path):
     from swanilai.assessor import pull
 
-    later = date(2026, 12, 31)  # every day of the source is over by then
-    first = pull.pull(source.store, tmp_path, today=later, progress=False)
-    assert (first.new, first.skipped) == (5, 0)
-    asked = _spy_listing(source.store)
-    second = pull.pull(source.store, tmp_path, today=later, progress=False)
-    assert (second.new, second.skipped) == (0, 5)
-    assert [prefix for prefix in asked if prefix.startswith("submissions/") and prefix.count("/") == 5] == []
+    store, keys = dated
+    # A record of 31 December: by the source's clock every earlier day is over.
+    late_in_year = arrive(store, make_record(seed, name="Tiga", received_at=datetime(2026, 12, 31, 8, tzinfo=UTC)))
+    copy = tmp_path / "copy"
+    first = pull.pull(store, copy, progress=False)
+    assert (first.new, first.skipped) == (3, 0)
+    asked = _spy_listing(store)
+    second = pull.pull(store, copy, progress=False)
+    assert (second.new, second.skipped) == (0, 3)
+    assert listed_days(asked) == [late_in_year.rsplit("/", 1)[0] + "/"]  # only the day still open
 
-    (tmp_path / source.keys[1]).unlink()  # an assessor deleted a file to fetch it again
+    (copy / keys[1]).unlink()  # an assessor deleted a file to fetch it again
     asked.clear()
-    third = pull.pull(source.store, tmp_path, today=later, progress=False)
-    assert (third.new, third.skipped) == (1, 4)
-    assert [p for p in asked if p.count("/") == 5] == [source.keys[1].rsplit("/", 1)[0] + "/"]
-    assert (tmp_path / source.keys[1]).read_bytes() == source.store.get(source.keys[1])
+    third = pull.pull(store, copy, progress=False)
+    assert (third.new, third.skipped) == (1, 2)
+    assert listed_days(asked) == [keys[1].rsplit("/", 1)[0] + "/", late_in_year.rsplit("/", 1)[0] + "/"]
+    assert (copy / keys[1]).read_bytes() == store.get(keys[1])
 
 
 @pytest.mark.clock
-def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(source, tmp_path, seed):
+def test_a_finished_day_is_listed_again_when_a_late_record_is_announced(dated, seed, tmp_path):
     from handler.store import late_record_key
     from swanilai.assessor import pull
 
-    later = date(2026, 12, 31)
-    pull.pull(source.store, tmp_path, today=later, progress=False)
-    # A retry heals a record into the 23rd, long over: it announces it, then writes it.
+    store, _ = dated
+    copy = tmp_path / "copy"
+    pull.pull(store, copy, progress=False)
+    # On the 30th a retry heals a record into the 23rd, long over: it announces it, then writes it.
     healed = make_record(seed, name="Empat")
-    source.store.create(late_record_key(record_key(healed)), b"")
-    key = store_record(source.store, healed)
-    again = pull.pull(source.store, tmp_path, today=later, progress=False)
+    healed_at = datetime(2026, 11, 30, 9, tzinfo=UTC).timestamp()
+    store.create(late_record_key(record_key(healed)), b"")
+    os.utime(store.root / late_record_key(record_key(healed)), (healed_at, healed_at))
+    key = arrive(store, healed, at=datetime.fromtimestamp(healed_at, UTC))
+    again = pull.pull(store, copy, progress=False)
     assert again.new == 1
-    assert (tmp_path / key).read_bytes() == source.store.get(key)
-    assert not any("/late/" in path for path in pulled(tmp_path))
+    assert (copy / key).read_bytes() == store.get(key)
+    assert not any("/late/" in path for path in pulled(copy))
 
 
 @pytest.mark.clock
-def test_days_not_yet_over_are_always_listed(source, tmp_path):
+def test_days_not_yet_over_by_the_sources_clock_are_always_listed(dated, tmp_path):
     from swanilai.assessor import pull
 
-    pull.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
-    asked = _spy_listing(source.store)
-    pull.pull(source.store, tmp_path, today=date(2026, 11, 25), progress=False)
-    listed_days = {p for p in asked if p.startswith("submissions/") and p.count("/") == 5}
-    # the 23rd ended more than a day before the 25th; the 25th itself is still open
-    assert listed_days == {
-        "submissions/konsultasi-manajemen-pemasaran/2026/11/25/",
-        "submissions/skema-lain/2026/11/25/",
-    }
+    store, keys = dated
+    pull.pull(store, tmp_path / "copy", progress=False)
+    asked = _spy_listing(store)
+    pull.pull(store, tmp_path / "copy", progress=False)
+    # The source's newest record is of the 25th: the 23rd ended more than a day before; the 25th is open.
+    assert listed_days(asked) == [keys[1].rsplit("/", 1)[0] + "/"]
+
+
+@pytest.mark.clock
+def test_a_copy_whose_clock_runs_days_fast_still_gets_the_rest_of_that_day(invoke, clock, seed, tmp_path):
+    store = LocalStore(tmp_path / "source")
+    morning = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+    arrive(store, make_record(seed, name="Pagi", received_at=morning))
+    clock.now = morning + timedelta(days=3)  # the assessor's laptop is three days fast
+    assert summary(invoke("pull", "--from", store.root, "--to", tmp_path / "copy"))[:2] == (1, 0)
+    afternoon = arrive(store, make_record(seed, name="Sore", received_at=morning + timedelta(hours=8)))
+    assert summary(invoke("pull", "--from", store.root, "--to", tmp_path / "copy"))[:2] == (1, 1)
+    assert (tmp_path / "copy" / afternoon).read_bytes() == store.get(afternoon)
 
 
 def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(invoke, source, monkeypatch, tmp_path):
-    from swanilai.assessor import sources
+    from handler import store
 
-    make_client = sources.s3_client
+    make_client = store.s3_client
     flaky = source.keys[1]
 
     def slow_down(params, **kwargs):
@@ -285,12 +328,12 @@ def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(i
             }
         return None
 
-    def client(jobs=10):
-        made = make_client(jobs)
+    def client(connections=64):
+        made = make_client(connections)
         made.meta.events.register("before-call.s3.GetObject", slow_down)
         return made
 
-    monkeypatch.setattr(sources, "s3_client", client)
+    monkeypatch.setattr(store, "s3_client", client)
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)
     assert result.exit_code == 1
     assert summary(result) == (4, 0, 1)
@@ -298,5 +341,5 @@ def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(i
         f"error: 1 download(s) failed (first: {flaky}: S3 SlowDown): run the same pull again to fetch them\n"
     )
     assert not (tmp_path / flaky).exists()
-    monkeypatch.setattr(sources, "s3_client", make_client)
+    monkeypatch.setattr(store, "s3_client", make_client)
     assert summary(invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)) == (1, 4, 0)
