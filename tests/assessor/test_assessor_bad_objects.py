@@ -89,6 +89,13 @@ BAD_REVIEWS = [
         "its scheme_id 'skema-lain' is not the scheme in its name",
         COPY_HINT,
     ),
+    (
+        "larger-than-a-review-may-be",
+        lambda r: review_key_at(r, LATER),
+        lambda r: stray_review(r).ljust(512 * 1024 + 1),  # readable, and one byte more than a review may be
+        "is 524,289 bytes, more than the 524,288 it may be",
+        None,
+    ),
 ]
 
 
@@ -165,7 +172,16 @@ def _shadow(seed, copy):
     return record_key(real) + "\n", record_body({**real, "candidate": {**real["candidate"], "name": "Penyusup"}})
 
 
+def _padded(seed, copy):
+    """A readable record made larger than a record may be (1 MB): never read, whatever it holds."""
+    record = make_record(seed, name="Penyusup")
+    return record_key(record), record_body(record).ljust(1024 * 1024 + 1)
+
+
 BAD_RECORDS.append(("name-ends-in-a-newline", _shadow, "is not named like a record", None))
+BAD_RECORDS.append(
+    ("larger-than-a-record-may-be", _padded, "is 1,048,577 bytes, more than the 1,048,576 it may be", None)
+)
 
 COMMANDS = {
     "list": ["list", "{root}"],

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from support.records import RECEIVED, make_record, record_key, store_record, store_review
+from support.records import RECEIVED, make_record, record_body, record_key, store_record, store_review
 
 from handler.store import LocalStore, S3Store
 
@@ -343,3 +343,139 @@ def test_a_download_that_keeps_failing_is_counted_and_the_next_pull_fetches_it(i
     assert not (tmp_path / flaky).exists()
     monkeypatch.setattr(store, "s3_client", make_client)
     assert summary(invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)) == (1, 4, 0)
+
+
+# -- objects that are not what a copy should hold, and a copy that is personal data
+
+
+def test_a_review_whose_name_is_too_long_for_a_disk_is_named_and_skipped(invoke, source, s3, tmp_path):
+    record = source.records[0]
+    long_name = f"reviews/{record['scheme']['id']}/{record['submission_id']}/{'9' * 300}.json"
+    s3.put_object(Bucket=source.bucket, Key=long_name, Body=b"{}")
+    result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path / "copy")
+    assert result.exit_code == 0, result.output
+    assert summary(result) == (5, 0, 0)
+    assert result.stderr == f"warning: s3://{source.bucket}/{long_name}: is not named like a review: skipped\n"
+    assert pulled(tmp_path / "copy") == set(source.keys)
+
+
+def test_objects_larger_than_the_contract_allows_are_never_downloaded(invoke, seed, tmp_path, monkeypatch):
+    store = LocalStore(tmp_path / "source")
+    record = make_record(seed)
+    key = store_record(store, record)
+    big_record = make_record(seed)
+    big_key = record_key(big_record)
+    store.create(big_key, record_body(big_record) + b" " * (1024 * 1024))  # valid JSON, just too large
+    big_review = f"reviews/{seed.id}/{record['submission_id']}/20261124T000000.000Z.json"
+    store.create(big_review, b" " * (512 * 1024 + 1))
+    fetched: list[str] = []
+    get = LocalStore.get
+    monkeypatch.setattr(LocalStore, "get", lambda self, key, *a, **k: fetched.append(key) or get(self, key, *a, **k))
+    result = invoke("pull", "--from", store.root, "--to", tmp_path / "copy")
+    assert result.exit_code == 0, result.output
+    assert fetched == [key]
+    big_size = len(record_body(big_record)) + 1024 * 1024
+    assert result.stderr.splitlines() == [
+        f"warning: {store.root}/{big_key}: is {big_size:,} bytes, more than the 1,048,576 it may be: skipped",
+        f"warning: {store.root}/{big_review}: is 524,289 bytes, more than the 524,288 it may be: skipped",
+    ]
+    assert pulled(tmp_path / "copy") == {key}
+
+
+def test_the_copy_is_readable_by_its_owner_only(invoke, source, tmp_path):
+    previous = os.umask(0o022)  # the usual default, which would leave files readable by everyone
+    try:
+        assert invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path / "copy" / "lsp").exit_code == 0
+    finally:
+        os.umask(previous)
+    made = [tmp_path / "copy", *(p for p in (tmp_path / "copy").rglob("*"))]
+    assert {oct(p.stat().st_mode & 0o777) for p in made if p.is_dir()} == {"0o700"}
+    assert {oct(p.stat().st_mode & 0o777) for p in made if p.is_file()} == {"0o600"}
+
+
+def test_a_link_in_a_local_source_is_not_followed(invoke, seed, tmp_path):
+    store = LocalStore(tmp_path / "source")
+    key = store_record(store, make_record(seed))
+    outside = tmp_path / "outside"
+    linked_file = make_record(seed, name="Berkas di luar")  # a file elsewhere, linked in under a record's name
+    outside.mkdir()
+    (outside / "record.json").write_bytes(record_body(linked_file))
+    (store.root / record_key(linked_file)).symlink_to(outside / "record.json")
+    linked_day = make_record(seed, name="Folder di luar", received_at=RECEIVED + timedelta(days=1))
+    (outside / "day").mkdir()
+    (outside / "day" / record_key(linked_day).rsplit("/", 1)[1]).write_bytes(record_body(linked_day))
+    (store.root / record_key(linked_day).rsplit("/", 1)[0]).symlink_to(outside / "day", target_is_directory=True)
+
+    result = invoke("pull", "--from", store.root, "--to", tmp_path / "copy")
+    assert result.exit_code == 0, result.output
+    assert pulled(tmp_path / "copy") == {key}
+    listed = invoke("list", store.root)
+    assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == [key.rsplit("/", 1)[1][:-5]]
+
+
+def test_every_file_is_on_disk_before_its_name_and_every_folder_after(invoke, source, tmp_path, monkeypatch):
+    events: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def spy_fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def spy_replace(src, dst):
+        events.append(("replace", str(src), str(dst)))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "replace", spy_replace)
+    copy = tmp_path / "copy"
+    assert invoke("pull", "--from", f"s3://{source.bucket}", "--to", copy).exit_code == 0
+    for key in source.keys:
+        target = str(copy / key)
+        [at] = [n for n, event in enumerate(events) if event[0] == "replace" and event[2] == target]
+        temporary = events[at][1]
+        assert ("fsync", temporary) in events[:at], f"{key} renamed before its bytes were on disk"
+        folders = {str(parent) for parent in (copy / key).parents if parent.is_relative_to(copy)}
+        synced = {event[1] for event in events[at:] if event[0] == "fsync"}
+        assert folders <= synced, f"{key}: folders never synced after the rename: {folders - synced}"
+
+
+def test_a_second_pull_into_the_same_copy_stops_and_leaves_the_first_one_alone(source, tmp_path, monkeypatch):
+    import threading
+
+    from swanilai.assessor import files, pull
+    from swanilai.assessor.errors import AssessorError
+
+    copy = tmp_path / "copy"
+    writing, go_on = threading.Event(), threading.Event()
+    write_file = files.write_file
+
+    def slow_first_file(path, body):
+        write_file(path, body)
+        if not writing.is_set():  # the first pull, holding its first file under its temporary name
+            writing.set()
+            go_on.wait(30)
+
+    monkeypatch.setattr(files, "write_file", slow_first_file)
+    outcome = {}
+
+    def first():
+        try:
+            outcome["first"] = pull.pull(source.store, copy, jobs=1, progress=False)
+        except Exception as exc:  # noqa: BLE001 - the test reports it below
+            outcome["first"] = exc
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert writing.wait(30)
+    try:
+        with pytest.raises(AssessorError) as second:
+            pull.pull(source.store, copy, jobs=1, progress=False)
+    finally:
+        go_on.set()
+        thread.join(60)
+    assert str(second.value) == (
+        f"another `assessor.py pull` is writing into {copy}: wait for it to finish, then run pull again"
+    )
+    assert not isinstance(outcome["first"], Exception), outcome["first"]
+    assert (outcome["first"].new, outcome["first"].failed) == (5, {})
+    assert pulled(copy) == set(source.keys)

@@ -129,3 +129,61 @@ def test_reviewing_a_damaged_record_is_refused_without_touching_it(invoke, tmp_p
         "LSP's administrator\n",
     )
     assert list(source.list("reviews/")) == [] and source.get(key) == b'{"record_version": 1, "submission_id": '
+
+
+# Options a terminal, a table or a printed form would show: one line of plain text for the name
+# and registration; notes may have lines and tabs, but no other control character.
+REFUSED_OPTIONS = [
+    ("assessor-escape", "--assessor", "Asesor\x1b[2J", "U+001B"),
+    ("assessor-c1-csi", "--assessor", "Asesor\x9b2J", "U+009B"),
+    ("assessor-bidi-override", "--assessor", "Asesor \u202eilaW", "U+202E"),
+    ("assessor-two-lines", "--assessor", "Asesor\nKedua", "U+000A"),
+    ("reg-terminal-title", "--reg", "MET.1\x1b]0;x\x07", "U+001B"),
+    ("reg-bidi-isolate", "--reg", "MET.1\u2066", "U+2066"),
+    ("notes-escape", "--notes", "Bukti cukup\x1b[31m", "U+001B"),
+    ("notes-bell", "--notes", "Bukti\x07 cukup", "U+0007"),
+    ("notes-c1-next-line", "--notes", "Bukti\x85cukup", "U+0085"),
+    ("notes-bidi-override", "--notes", "Bukti \u202ecukup", "U+202E"),
+    ("notes-bare-carriage-return", "--notes", "Bukti\rcukup", "U+000D"),
+]
+
+
+@pytest.mark.parametrize(
+    "option, value, code", [row[1:] for row in REFUSED_OPTIONS], ids=[row[0] for row in REFUSED_OPTIONS]
+)
+def test_review_refuses_control_characters_in_its_options(invoke, copy, option, value, code):
+    args = dict(zip(("--assessor", "--reg", "--notes"), ("Andriansyah Bachtillah", "MET.1", "Cukup"), strict=True))
+    args[option] = value
+    result = invoke(
+        "review", copy.records["typed"]["submission_id"], "--store", copy.root, "--dir", copy.root,
+        "--recommend", "lanjut", *(item for pair in args.items() for item in pair),
+    )  # fmt: skip
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for {option}: contains the control character {code}; type plain text"
+    )
+    assert not (
+        copy.root / "reviews" / "konsultasi-manajemen-pemasaran" / copy.records["typed"]["submission_id"]
+    ).exists()
+
+
+def test_review_notes_keep_their_lines_and_tabs(invoke, copy):
+    sid = copy.records["typed"]["submission_id"]
+    notes = "Unit 1:\tbukti cukup.\r\nUnit 3:\tbelum memadai."
+    result = invoke(*review_args(sid, copy.root, copy.root, "lanjut", "Asesor", "--notes", notes))
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
+    assert json.loads((copy.root / key).read_bytes())["notes"] == "Unit 1:\tbukti cukup.\nUnit 3:\tbelum memadai."
+
+
+def test_two_reviews_in_one_millisecond_get_keys_that_agree_with_their_bodies(invoke, copy, tmp_path):
+    sid = copy.records["typed"]["submission_id"]
+    for name in ("Asesor Satu", "Asesor Dua"):  # the same fixed clock: the second takes the next millisecond
+        assert invoke(*review_args(sid, copy.root, tmp_path / "none", "lanjut", name)).exit_code == 0
+    keys = sorted(obj.key for obj in LocalStore(copy.root).list(f"reviews/konsultasi-manajemen-pemasaran/{sid}/"))
+    assert [key.rsplit("/", 1)[1] for key in keys] == ["20261201T030405.678Z.json", "20261201T030405.679Z.json"]
+    assert [parse_review(LocalStore(copy.root).get(key), key).assessor_name for key in keys] == [
+        "Asesor Satu",
+        "Asesor Dua",
+    ]
+    assert invoke("list", copy.root).stdout.splitlines()[2].endswith("lanjut (Asesor Dua)")
