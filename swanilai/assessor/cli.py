@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from handler.record import RecordError, review_bytes
-from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable, make_private_dirs
+from handler.record import RECORD_MAX_BYTES, RecordError, review_bytes
+from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable, TooLarge, make_private_dirs
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.export import export_rows, write_csv, write_xlsx
 from swanilai.assessor.files import disk_error, write_atomically
@@ -272,6 +272,7 @@ def render(
     Laid out like the paper form, from the record's own copy of the scheme text (a later edit of the
     scheme never changes an old form), with the latest review in "Ditinjau oleh Asesor". An ID may be
     abbreviated to its first characters, as `list` shows them. Files: OUT/FR.APL.02-<id>.html|.pdf.
+    Chromium makes the PDF inside its sandbox; run as root it cannot, and says so: run as a user.
     """
     if bool(ids) == render_all:
         raise click.UsageError("give one or more IDs, or --all")
@@ -338,9 +339,7 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
             written = [out]
     except OSError as exc:
         raise disk_error(exc, out.parent, "export") from None
-    say(
-        f"exported {len(submissions)} submission(s) and {len(answers)} answer(s) to {', '.join(map(str, written))}"
-    )
+    say(f"exported {len(submissions)} submission(s) and {len(answers)} answer(s) to {', '.join(map(str, written))}")
 
 
 @cli.command(
@@ -444,9 +443,12 @@ def _find_for_review(store: Store, local: Store, given: str) -> RecordRef:
         except AssessorError:
             known = None
         if known is not None:
-            with store_errors(store):
-                if store.get(known.key) is not None:
-                    return known
+            try:
+                with store_errors(store):
+                    if store.get(known.key, max_bytes=RECORD_MAX_BYTES) is not None:
+                        return known
+            except TooLarge:
+                return known  # there, and refused by the reading that follows, which names it
     return find(index(store), given, store.describe())
 
 
