@@ -219,7 +219,7 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
             or answer.get("verdict") not in VERDICTS
             or not isinstance(answer.get("evidence"), str)
         ):
-            raise RecordError(where, f"answer {element!r} is not a verdict K or BK with evidence text")
+            raise RecordError(where, f"answer {_shown(element)} is not a verdict K or BK with evidence text")
         answers[element] = Answer(answer["verdict"], answer["evidence"])
     record = Record(
         submission_id=_field(data, "submission_id", str, where),
@@ -235,9 +235,9 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
         signature=_signature(_field(data, "signature", dict, where), where),
     )
     if record.submission_id != named.submission_id:
-        raise RecordError(where, f"its submission_id {record.submission_id!r} is not the id in its name")
+        raise RecordError(where, f"its submission_id {_shown(record.submission_id)} is not the id in its name")
     if record.scheme.id != named.scheme_id:
-        raise RecordError(where, f"its scheme {record.scheme.id!r} is not the scheme in its name")
+        raise RecordError(where, f"its scheme {_shown(record.scheme.id)} is not the scheme in its name")
     if record.received_at.date() != named.day:
         raise RecordError(where, f"it was received on {record.received_at:%Y-%m-%d} (UTC), not on the day in its name")
     return record
@@ -253,7 +253,7 @@ def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
     assessor = _field(data, "assessor", dict, where)
     recommendation = _field(data, "recommendation", str, where)
     if recommendation not in RECOMMENDATIONS:
-        raise RecordError(where, f"recommendation {recommendation!r} is not one of {', '.join(RECOMMENDATIONS)}")
+        raise RecordError(where, f"recommendation {_shown(recommendation)} is not one of {', '.join(RECOMMENDATIONS)}")
     review = Review(
         submission_id=_field(data, "submission_id", str, where),
         scheme_id=_field(data, "scheme_id", str, where),
@@ -264,9 +264,9 @@ def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
         notes=_optional_text(data, "notes", where),
     )
     if review.submission_id != named.submission_id:
-        raise RecordError(where, f"its submission_id {review.submission_id!r} is not the id in its name")
+        raise RecordError(where, f"its submission_id {_shown(review.submission_id)} is not the id in its name")
     if review.scheme_id != named.scheme_id:
-        raise RecordError(where, f"its scheme_id {review.scheme_id!r} is not the scheme in its name")
+        raise RecordError(where, f"its scheme_id {_shown(review.scheme_id)} is not the scheme in its name")
     if review.reviewed_at != named.reviewed_at:
         raise RecordError(where, f"its reviewed_at {utc_timestamp(review.reviewed_at)} is not the time in its name")
     return review
@@ -320,7 +320,7 @@ def _load(raw: bytes, where: str) -> dict[str, Any]:
     if version != RECORD_VERSION:
         raise RecordError(
             where,
-            f"has record_version {version!r}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
+            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
             unknown_version=True,
         )
     return data
@@ -344,7 +344,7 @@ def _timestamp(data: dict[str, Any], name: str, where: str) -> datetime:
     value = _field(data, name, str, where)
     moment = parse_utc_timestamp(value)
     if moment is None:
-        raise RecordError(where, f"field {name!r} is not a UTC time like {TIMESTAMP_EXAMPLE}: {value[:40]!r}")
+        raise RecordError(where, f"field {name!r} is not a UTC time like {TIMESTAMP_EXAMPLE}: {_shown(value)}")
     return moment
 
 
@@ -354,7 +354,13 @@ def _signature(data: dict[str, Any], where: str) -> Signature:
         return Signature("drawn", _field(data, "data_url", str, where))
     if kind == "typed":
         return Signature("typed", _field(data, "text", str, where))
-    raise RecordError(where, f"signature kind {str(kind)[:20]!r} is neither 'drawn' nor 'typed'")
+    raise RecordError(where, f"signature kind {_shown(kind)} is neither 'drawn' nor 'typed'")
+
+
+def _shown(value: object) -> str:
+    """A stored value quoted in a message: its repr, cut short (a record may hold a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _describe(exc: Exception) -> str:

@@ -60,6 +60,7 @@ def summary(result) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
+@pytest.mark.clock
 def test_pull_copies_records_and_reviews_in_the_stores_layout(invoke, source, tmp_path):
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path / "copy")
     assert result.exit_code == 0, result.output
@@ -70,6 +71,7 @@ def test_pull_copies_records_and_reviews_in_the_stores_layout(invoke, source, tm
     assert LocalStore(tmp_path / "copy").get(source.keys[0]) == source.store.get(source.keys[0])
 
 
+@pytest.mark.clock
 def test_second_pull_skips_everything_already_here(invoke, source, tmp_path):
     invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path)
@@ -88,6 +90,7 @@ def test_pull_replaces_a_damaged_file_and_sweeps_what_a_killed_pull_left(invoke,
     assert not leftover.exists()
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     "options, expected",
     [
@@ -105,6 +108,7 @@ def test_pull_filters_by_scheme_and_day(invoke, source, tmp_path, options, expec
     assert pulled(tmp_path) == {source.keys[i] for i in expected}
 
 
+@pytest.mark.clock
 def test_pull_from_a_prefix_and_from_a_directory(invoke, s3, bucket, seed, tmp_path):
     record = make_record(seed)
     store_record(S3Store(bucket, "lsp/prod", client=s3), record)

@@ -29,6 +29,7 @@ def review_args(submission_id: str, store, directory, recommend="lanjut", name="
     )
 
 
+@pytest.mark.clock
 def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path, clock):
     source = LocalStore(tmp_path / "source")
     record = make_record(seed)
@@ -176,6 +177,7 @@ def test_review_notes_keep_their_lines_and_tabs(invoke, copy):
     assert json.loads((copy.root / key).read_bytes())["notes"] == "Unit 1:\tbukti cukup.\nUnit 3:\tbelum memadai."
 
 
+@pytest.mark.clock
 def test_two_reviews_in_one_millisecond_get_keys_that_agree_with_their_bodies(invoke, copy, tmp_path):
     sid = copy.records["typed"]["submission_id"]
     for name in ("Asesor Satu", "Asesor Dua"):  # the same fixed clock: the second takes the next millisecond
