@@ -79,26 +79,31 @@ def pull(
     local_days = _day_totals(have)
     state = _load_state(dest, source)
     intact = {folder for folder, totals in state.days.items() if local_days.get(folder) == totals}
+    with _workers(jobs) as pool, store_errors(source):
+        listing = list_wanted(source, pool, scheme, since, skip=intact, warn=warn)
+    # Records and reviews are written once and never change: present with the same size means done.
+    todo = [obj for obj in listing.wanted if have.get(obj.key) != obj.size]
+    summary = PullSummary(skipped=len(listing.wanted) - len(todo) + sum(local_days[f][0] for f in listing.unlisted))
+    with _pull_lock(dest):
+        _sweep_temporary_files(dest)
+        try:
+            # The workers stop before the lock goes: no other pull ever sees a file of ours half written.
+            with _workers(jobs) as pool:
+                _download_all(source, dest, todo, pool, summary, progress, warn)
+        finally:
+            _sync_folders(dest, todo)
+        _save_state(dest, source, state, listing, summary)
+    return summary
+
+
+@contextmanager
+def _workers(jobs: int) -> Iterator[ThreadPoolExecutor]:
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        with store_errors(source):
-            listing = list_wanted(source, pool, scheme, since, skip=intact, warn=warn)
-        with _pull_lock(dest):
-            _sweep_temporary_files(dest)
-            # Records and reviews are written once and never change: present with the same size means done.
-            todo = [obj for obj in listing.wanted if have.get(obj.key) != obj.size]
-            summary = PullSummary(
-                skipped=len(listing.wanted) - len(todo) + sum(local_days[f][0] for f in listing.unlisted)
-            )
-            try:
-                _download_all(source, dest, todo, pool, summary, progress, warn)
-            finally:
-                _sync_folders(dest, todo)
-            _save_state(dest, source, state, listing, summary)
+        yield pool
     finally:
         # On an error or Ctrl-C: drop what has not started; what is running finishes or cleans up.
         pool.shutdown(wait=True, cancel_futures=True)
-    return summary
 
 
 def list_wanted(
