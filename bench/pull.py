@@ -38,7 +38,7 @@ BUCKET = "swanilai-bench"
 SEED_SCHEME = ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
 # assessor.py's command line in this virtualenv, without its first-run check of .venv/ (which would
 # time a pip run whenever the requirement files changed): the command itself is what is measured.
-ASSESSOR = [sys.executable, "-c", "import sys; sys.argv[0] = 'assessor.py'; import assessor; assessor.main()"]
+ASSESSOR = [sys.executable, "-c", "from swanilai.assessor.cli import main; main()"]
 
 
 def main() -> int:
