@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
 import shutil
 import socket
@@ -39,7 +38,7 @@ BUCKET = "swanilai-bench"
 SEED_SCHEME = ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
 # assessor.py's command line in this virtualenv, without its first-run check of .venv/ (which would
 # time a pip run whenever the requirement files changed): the command itself is what is measured.
-ASSESSOR = [sys.executable, "-c", "import sys; sys.argv[0] = 'assessor.py'; import assessor; assessor.main()"]
+ASSESSOR = [sys.executable, "-c", "from swanilai.assessor.cli import main; main()"]
 
 
 def main() -> int:
@@ -161,6 +160,7 @@ def fill_bucket(endpoint: str, count: int) -> int:
     import boto3
     from botocore.config import Config
 
+    from handler.record import RECORD_VERSION, record_bytes, utc_timestamp
     from handler.store import submission_key
     from swanilai.scheme_source import check_schemes
 
@@ -182,9 +182,9 @@ def fill_bucket(endpoint: str, count: int) -> int:
     def put(index: int) -> int:
         received = start + (now - start) * index / max(count, 1)
         record = {
-            "record_version": 1,
+            "record_version": RECORD_VERSION,
             "submission_id": str(uuid.uuid4()),
-            "received_at": received.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "received_at": utc_timestamp(received),
             "scheme": scheme.to_dict(),
             "candidate": {"name": f"Asesi {index}", "email": None, "phone": None},
             "answers": {
@@ -194,7 +194,7 @@ def fill_bucket(endpoint: str, count: int) -> int:
             "declaration": True,
             "signature": {"kind": "drawn", "data_url": signature},
         }
-        body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+        body = record_bytes(record)
         client.put_object(Bucket=BUCKET, Key=submission_key(scheme.id, received, record["submission_id"]), Body=body)
         return len(body)
 

@@ -128,8 +128,8 @@ def store(config: Config, submission: Submission, entry: CatalogEntry | None, tr
     try:
         return file_submission(config.store, submission, entry, config.clock())
     except StoreUnavailable as exc:
-        trace.store_error = getattr(exc, "code", "") or type(exc).__name__
-        if getattr(exc, "retryable", True):
+        trace.store_error = exc.code or type(exc).__name__
+        if exc.retryable:
             raise StorageUnavailable() from None
         raise  # refused for good (AccessDenied, NoSuchBucket): a broken deployment, a 500 and a log line
 

@@ -19,13 +19,21 @@ means a concurrent retry wrote the same bytes first.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from handler.catalog import CatalogEntry
 from handler.errors import SchemeOutdated, SubmissionConflict
+from handler.record import (
+    Marker,
+    build_receipt,
+    build_record,
+    marker_bytes,
+    parse_marker,
+    record_bytes,
+    utc_timestamp,
+)
 from handler.store import (
     AlreadyExists,
     Store,
@@ -34,7 +42,7 @@ from handler.store import (
     submission_key,
     submission_marker_key,
 )
-from handler.submission import RECORD_VERSION, Submission, build_receipt, build_record, record_bytes
+from handler.submission import Submission
 
 
 @dataclass(frozen=True)
@@ -43,38 +51,19 @@ class Filed:
     receipt: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Marker:
-    key: str
-    fingerprint: str
-    receipt: dict[str, Any]
-
-
-class CorruptMarker(Exception):
-    """A marker in the store is not one this code wrote; a person has to look at it."""
-
-    safe_to_log = True  # scheme id, submission id and an exception type: no personal data
-
-
-def utc_timestamp(moment: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds and Z: 2026-11-23T23:15:02.123Z."""
-    moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
-
-
 def file_submission(store: Store, submission: Submission, entry: CatalogEntry | None, now: datetime) -> Filed:
     """Store a submission once; entry None means its scheme version is no longer in the catalog."""
     if entry is None:
         return _file_older_version(store, submission)
     received_at = utc_timestamp(now)
     key = submission_key(submission.scheme_id, now, submission.submission_id)
-    body = record_bytes(build_record(submission, entry.document, received_at))
-    receipt = build_receipt(submission, received_at, body)
-    marker = {"record_version": RECORD_VERSION, "key": key, "fingerprint": submission.fingerprint(), "receipt": receipt}
+    record = build_record(submission, entry.document, received_at)
+    body = record_bytes(record)
+    receipt = build_receipt(record, body)
     try:
         store.create(
             submission_marker_key(submission.scheme_id, submission.submission_id),
-            json.dumps(marker, ensure_ascii=False).encode("utf-8"),
+            marker_bytes(Marker(key, submission.fingerprint(), receipt)),
         )
     except AlreadyExists:
         return _file_retry(store, submission, entry, now)
@@ -122,17 +111,8 @@ def _create_once(store: Store, key: str, body: bytes) -> None:
 
 
 def read_marker(store: Store, scheme_id: str, submission_id: str) -> Marker:
-    """The marker of a submission id; LookupError when there is none."""
+    """The marker of a submission id; LookupError when there is none, CorruptMarker when it is not ours."""
     raw = store.get(submission_marker_key(scheme_id, submission_id))
     if raw is None:
         raise LookupError(submission_id)
-    try:
-        data = json.loads(raw)
-        if data["record_version"] != RECORD_VERSION:
-            raise ValueError(f"record_version {data['record_version']!r}")
-        receipt = data["receipt"]
-        if not isinstance(receipt.get("received_at"), str):
-            raise ValueError("receipt without received_at")
-        return Marker(str(data["key"]), str(data["fingerprint"]), receipt)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CorruptMarker(f"marker of {scheme_id}/{submission_id}: {type(exc).__name__}") from None
+    return parse_marker(raw, f"marker of {scheme_id}/{submission_id}")

@@ -1,27 +1,42 @@
-"""Stored records and reviews, read back: parse, check the record_version, refuse what is unknown.
+"""The record contract: submission records, receipts, by-id markers and reviews, written and read back.
 
-The handler writes submission records (handler/submission.py); assessor.py reads them and writes
-reviews. Both shapes are fixed by DESIGN.md. A reader that meets a record_version it does not know
-refuses it with a clear error instead of guessing. Standard library only.
+The handler files records, receipts and markers (handler/filing.py); assessor.py reads records and
+writes reviews. Every stored object carries `record_version`, and a reader refuses a version it does
+not know instead of guessing. A body is tied to its key (handler/store.py holds the key formats):
+a record's ids and day, a review's ids and time must be the ones its key names, so a stray object
+can neither shadow nor outrank another. Times are UTC to the millisecond in one spelling,
+`2026-11-23T23:15:02.123Z`. Standard library only.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from handler.fields import VERDICTS
 from handler.scheme import CatalogError, Scheme, canonical_json, scheme_from_dict
+from handler.store import parse_record_key, parse_review_key, review_key
+
+if TYPE_CHECKING:
+    from handler.submission import Submission
 
 RECORD_VERSION = 1
 RECOMMENDATIONS = ("lanjut", "tidak_lanjut")
-VERDICTS = ("K", "BK")
+# The most a reader takes of one object. A record is a payload of at most 512 KB plus the scheme's
+# text; a review is a few lines of text (with room for the drawn signature reviews will carry).
+RECORD_MAX_BYTES = 1024 * 1024
+REVIEW_MAX_BYTES = 512 * 1024
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
+TIMESTAMP_EXAMPLE = "2026-11-23T23:15:02.123Z"
 
 
 class RecordError(Exception):
@@ -34,6 +49,12 @@ class RecordError(Exception):
         self.unknown_version = unknown_version
 
 
+class CorruptMarker(Exception):
+    """A marker in the store is not one this code wrote; a person has to look at it."""
+
+    safe_to_log = True  # scheme id, submission id and an exception type: no personal data
+
+
 @dataclass(frozen=True)
 class Answer:
     verdict: str
@@ -41,17 +62,21 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Signature:
+    kind: str  # "drawn" or "typed"
+    value: str  # the PNG data URL, or the typed name
+
+    def to_dict(self) -> dict[str, str]:
+        if self.kind == "drawn":
+            return {"kind": "drawn", "data_url": self.value}
+        return {"kind": "typed", "text": self.value}
+
+
+@dataclass(frozen=True)
 class Candidate:
     name: str
     email: str | None
     phone: str | None
-
-
-@dataclass(frozen=True)
-class Signature:
-    kind: str  # "drawn" or "typed"
-    data_url: str | None = None
-    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,12 +103,107 @@ class Review:
     recommendation: str
     notes: str | None
 
+    @property
+    def key(self) -> str:
+        return review_key(self.scheme_id, self.submission_id, self.reviewed_at)
+
+
+@dataclass(frozen=True)
+class Marker:
+    key: str  # the record's key
+    fingerprint: str
+    receipt: dict[str, Any]
+
+
+# -- time
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """The contract's time: ISO 8601 in UTC with milliseconds and Z, 2026-11-23T23:15:02.123Z."""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def parse_utc_timestamp(text: str) -> datetime | None:
+    """The moment a contract time names, or None when text is not exactly one."""
+    if not _TIMESTAMP.match(text):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# -- writing: record, receipt, marker, review
+
+
+def build_record(submission: Submission, scheme_document: dict[str, Any], received_at: str) -> dict[str, Any]:
+    """The self-contained record: the scheme text as the candidate saw it, with everything they sent."""
+    content = submission.content()
+    return {
+        "record_version": RECORD_VERSION,
+        "submission_id": submission.submission_id,
+        "received_at": received_at,
+        "scheme": scheme_document,
+        "candidate": content["candidate"],
+        "answers": content["answers"],
+        "declaration": True,
+        "signature": content["signature"],
+    }
+
+
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """Serialise a record deterministically: rebuilding it from the same parts gives the same bytes."""
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def build_receipt(record: dict[str, Any], body: bytes) -> dict[str, Any]:
+    """What the candidate keeps: id, time received, scheme and the SHA-256 of the stored bytes."""
+    return {
+        "submission_id": record["submission_id"],
+        "received_at": record["received_at"],
+        "scheme": {"id": record["scheme"]["id"], "version": record["scheme"]["version"]},
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
+
+
+def marker_bytes(marker: Marker) -> bytes:
+    data = {
+        "record_version": RECORD_VERSION,
+        "key": marker.key,
+        "fingerprint": marker.fingerprint,
+        "receipt": marker.receipt,
+    }
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def review_bytes(review: Review) -> bytes:
+    """The stored JSON of a review; its key is `review.key`."""
+    return (
+        canonical_json(
+            {
+                "record_version": RECORD_VERSION,
+                "submission_id": review.submission_id,
+                "scheme_id": review.scheme_id,
+                "reviewed_at": utc_timestamp(review.reviewed_at),
+                "assessor": {"name": review.assessor_name, "registration": review.registration},
+                "recommendation": review.recommendation,
+                "notes": review.notes,
+            }
+        )
+        + "\n"
+    ).encode("utf-8")
+
 
 # -- reading
 
 
-def parse_record(raw: bytes, where: str) -> Record:
-    """Read a submission record; `where` names the file or key in errors."""
+def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
+    """Read the submission record stored under key; `where` (default: key) names it in errors."""
+    where = where or key
+    named = parse_record_key(key)
+    if named is None:
+        raise RecordError(where, "is not named like a record (submissions/<scheme>/<YYYY>/<MM>/<DD>/<id>.json)")
     data = _load(raw, where)
     try:
         scheme = _scheme(_field(data, "scheme", dict, where))
@@ -93,15 +213,15 @@ def parse_record(raw: bytes, where: str) -> Record:
         raise RecordError(where, f"its scheme is incomplete ({_describe(exc)})") from None
     candidate = _field(data, "candidate", dict, where)
     answers = {}
-    for key, answer in _field(data, "answers", dict, where).items():
+    for element, answer in _field(data, "answers", dict, where).items():
         if (
             not isinstance(answer, dict)
             or answer.get("verdict") not in VERDICTS
             or not isinstance(answer.get("evidence"), str)
         ):
-            raise RecordError(where, f"answer {key!r} is not a verdict K or BK with evidence text")
-        answers[key] = Answer(answer["verdict"], answer["evidence"])
-    return Record(
+            raise RecordError(where, f"answer {_shown(element)} is not a verdict K or BK with evidence text")
+        answers[element] = Answer(answer["verdict"], answer["evidence"])
+    record = Record(
         submission_id=_field(data, "submission_id", str, where),
         received_at=_timestamp(data, "received_at", where),
         scheme=scheme,
@@ -114,16 +234,27 @@ def parse_record(raw: bytes, where: str) -> Record:
         declaration=data.get("declaration") is True,
         signature=_signature(_field(data, "signature", dict, where), where),
     )
+    if record.submission_id != named.submission_id:
+        raise RecordError(where, f"its submission_id {_shown(record.submission_id)} is not the id in its name")
+    if record.scheme.id != named.scheme_id:
+        raise RecordError(where, f"its scheme {_shown(record.scheme.id)} is not the scheme in its name")
+    if record.received_at.date() != named.day:
+        raise RecordError(where, f"it was received on {record.received_at:%Y-%m-%d} (UTC), not on the day in its name")
+    return record
 
 
-def parse_review(raw: bytes, where: str) -> Review:
-    """Read an assessor's review; `where` names the file or key in errors."""
+def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
+    """Read the assessor's review stored under key; `where` (default: key) names it in errors."""
+    where = where or key
+    named = parse_review_key(key)
+    if named is None:
+        raise RecordError(where, "is not named like a review (reviews/<scheme>/<id>/<YYYYMMDD>T<HHMMSS>.<mmm>Z.json)")
     data = _load(raw, where)
     assessor = _field(data, "assessor", dict, where)
     recommendation = _field(data, "recommendation", str, where)
     if recommendation not in RECOMMENDATIONS:
-        raise RecordError(where, f"recommendation {recommendation!r} is not one of {', '.join(RECOMMENDATIONS)}")
-    return Review(
+        raise RecordError(where, f"recommendation {_shown(recommendation)} is not one of {', '.join(RECOMMENDATIONS)}")
+    review = Review(
         submission_id=_field(data, "submission_id", str, where),
         scheme_id=_field(data, "scheme_id", str, where),
         reviewed_at=_timestamp(data, "reviewed_at", where),
@@ -132,6 +263,32 @@ def parse_review(raw: bytes, where: str) -> Review:
         recommendation=recommendation,
         notes=_optional_text(data, "notes", where),
     )
+    if review.submission_id != named.submission_id:
+        raise RecordError(where, f"its submission_id {_shown(review.submission_id)} is not the id in its name")
+    if review.scheme_id != named.scheme_id:
+        raise RecordError(where, f"its scheme_id {_shown(review.scheme_id)} is not the scheme in its name")
+    if review.reviewed_at != named.reviewed_at:
+        raise RecordError(where, f"its reviewed_at {utc_timestamp(review.reviewed_at)} is not the time in its name")
+    return review
+
+
+def latest_review(reviews: Iterable[Review]) -> Review | None:
+    """The review that counts: the latest by the time it records, its key breaking a tie."""
+    return max(reviews, key=lambda review: (review.reviewed_at, review.key), default=None)
+
+
+def parse_marker(raw: bytes, where: str) -> Marker:
+    """Read a by-id marker; CorruptMarker when it is not one this code wrote."""
+    try:
+        data = json.loads(raw)
+        if data["record_version"] != RECORD_VERSION:
+            raise ValueError(f"record_version {data['record_version']!r}")
+        receipt = data["receipt"]
+        if not isinstance(receipt.get("received_at"), str):
+            raise ValueError("receipt without received_at")
+        return Marker(str(data["key"]), str(data["fingerprint"]), receipt)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CorruptMarker(f"{where}: {type(exc).__name__}") from None
 
 
 # Records of one scheme version carry the same scheme text; building the model once per version
@@ -155,7 +312,7 @@ def _scheme(data: dict[str, Any]) -> Scheme:
 def _load(raw: bytes, where: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise RecordError(where, "is not valid JSON (truncated or corrupt)") from None
     if not isinstance(data, dict):
         raise RecordError(where, "is not a JSON object")
@@ -163,7 +320,7 @@ def _load(raw: bytes, where: str) -> dict[str, Any]:
     if version != RECORD_VERSION:
         raise RecordError(
             where,
-            f"has record_version {version!r}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
+            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
             unknown_version=True,
         )
     return data
@@ -185,22 +342,25 @@ def _optional_text(data: dict[str, Any], name: str, where: str) -> str | None:
 
 def _timestamp(data: dict[str, Any], name: str, where: str) -> datetime:
     value = _field(data, name, str, where)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise RecordError(where, f"field {name!r} is not an ISO 8601 time: {value!r}") from None
-    if moment.tzinfo is None:
-        raise RecordError(where, f"field {name!r} has no time zone: {value!r}")
-    return moment.astimezone(UTC)
+    moment = parse_utc_timestamp(value)
+    if moment is None:
+        raise RecordError(where, f"field {name!r} is not a UTC time like {TIMESTAMP_EXAMPLE}: {_shown(value)}")
+    return moment
 
 
 def _signature(data: dict[str, Any], where: str) -> Signature:
     kind = data.get("kind")
     if kind == "drawn":
-        return Signature("drawn", data_url=_field(data, "data_url", str, where))
+        return Signature("drawn", _field(data, "data_url", str, where))
     if kind == "typed":
-        return Signature("typed", text=_field(data, "text", str, where))
-    raise RecordError(where, f"signature kind {kind!r} is neither 'drawn' nor 'typed'")
+        return Signature("typed", _field(data, "text", str, where))
+    raise RecordError(where, f"signature kind {_shown(kind)} is neither 'drawn' nor 'typed'")
+
+
+def _shown(value: object) -> str:
+    """A stored value quoted in a message: its repr, cut short (a record may hold a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _describe(exc: Exception) -> str:
@@ -219,29 +379,3 @@ def png_bytes(data_url: str, max_bytes: int) -> bytes | None:
     except (binascii.Error, ValueError):
         return None
     return png if png.startswith(_PNG_MAGIC) and len(png) <= max_bytes else None
-
-
-# -- writing a review
-
-
-def review_body(review: Review) -> bytes:
-    """The stored JSON of a review (DESIGN.md's review contract)."""
-    return (
-        canonical_json(
-            {
-                "record_version": RECORD_VERSION,
-                "submission_id": review.submission_id,
-                "scheme_id": review.scheme_id,
-                "reviewed_at": utc_stamp(review.reviewed_at),
-                "assessor": {"name": review.assessor_name, "registration": review.registration},
-                "recommendation": review.recommendation,
-                "notes": review.notes,
-            }
-        )
-        + "\n"
-    ).encode("utf-8")
-
-
-def utc_stamp(moment: datetime) -> str:
-    """`2026-11-23T23:15:02.123Z`: the contract's UTC time format, milliseconds."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

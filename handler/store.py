@@ -1,30 +1,40 @@
 """Storage of records: one interface, two backends (S3, a local directory), the same key layout.
 
 Every write is create-only: a key, once written, is never overwritten, so a retry can neither
-duplicate nor clobber a record. Readers (the handler on a retry, assessor.py) use get and list.
+duplicate nor clobber a record. Readers (the handler on a retry, assessor.py) use get and list;
+a reader names the most it will read, so no object can make it hold gigabytes.
+
+The key formats live here and nowhere else; a key a reader cannot parse exactly is not a record
+or review (handler/record.py then checks that the body agrees with its key). One function,
+`open_store`, turns a location (`s3://BUCKET[/PREFIX]` or a directory) into a store.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
 SUBMISSIONS = "submissions"
 REVIEWS = "reviews"
 
+# `\Z`, not `$`: `$` also matches before a trailing newline, and `<id>.json\n` would pass for a record.
+_SCHEME = r"(?P<scheme>[a-z0-9-]{1,64})"
+_ID = r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 # submissions/<scheme id>/<YYYY>/<MM>/<DD>/<submission id>.json
-RECORD_KEY = re.compile(
-    r"^submissions/(?P<scheme>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.json$"
-)
-# reviews/<scheme id>/<submission id>/<time>.json
-REVIEW_KEY = re.compile(r"^reviews/(?P<scheme>[a-z0-9-]+)/(?P<id>[0-9a-f-]{36})/(?P<time>[^/]+)\.json$")
+RECORD_KEY = re.compile(rf"submissions/{_SCHEME}/(?P<y>\d{{4}})/(?P<m>\d{{2}})/(?P<d>\d{{2}})/{_ID}\.json\Z")
+# reviews/<scheme id>/<submission id>/<YYYYMMDD>T<HHMMSS>.<mmm>Z.json: the review's UTC time to the
+# millisecond, exactly the body's reviewed_at; no other spelling of a time is a review key.
+REVIEW_KEY = re.compile(rf"reviews/{_SCHEME}/{_ID}/(?P<time>\d{{8}}T\d{{6}}\.\d{{3}}Z)\.json\Z")
+LATE_KEY = re.compile(rf"submissions/{_SCHEME}/late/(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})/{_ID}\.marker\Z")
+_REVIEW_TIME = "%Y%m%dT%H%M%S.%fZ"
 
 
 class StoreError(Exception):
@@ -36,7 +46,24 @@ class AlreadyExists(StoreError):
 
 
 class StoreUnavailable(StoreError):
-    """Storage could not be reached or refused for a reason worth retrying later."""
+    """Storage could not be reached or refused; `code` is S3's error code (or ""), `retryable` says whether to try later."""
+
+    def __init__(self, detail: str, *, code: str = "", retryable: bool = True) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.retryable = retryable
+
+
+class TooLarge(StoreError):
+    """An object is larger than its reader accepts; it was not read."""
+
+    def __init__(self, key: str, size: int, limit: int) -> None:
+        super().__init__(f"{key} is {size:,} bytes, more than the {limit:,} accepted")
+        self.key, self.size, self.limit = key, size, limit
+
+
+class BadLocation(ValueError):
+    """A store location that names nothing usable; the message says how to write it."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +77,8 @@ class Store(Protocol):
     def create(self, key: str, body: bytes) -> None:
         """Write body under key once; raise AlreadyExists if the key is taken."""
 
-    def get(self, key: str) -> bytes | None:
-        """Read a key, or None when it does not exist."""
+    def get(self, key: str, max_bytes: int | None = None) -> bytes | None:
+        """Read a key, or None when it does not exist; TooLarge (nothing read) above max_bytes."""
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """Every object whose key starts with prefix, in key order."""
@@ -63,9 +90,38 @@ class Store(Protocol):
         """Where this store is, for messages (never secrets)."""
 
 
+# -- keys
+
+
+@dataclass(frozen=True)
+class RecordKey:
+    scheme_id: str
+    day: date  # the UTC day of receipt
+    submission_id: str
+
+
+@dataclass(frozen=True)
+class ReviewKey:
+    scheme_id: str
+    submission_id: str
+    reviewed_at: datetime
+
+
 def submission_key(scheme_id: str, received_at: datetime, submission_id: str) -> str:
     day = received_at.astimezone(UTC)
     return f"{SUBMISSIONS}/{scheme_id}/{day:%Y/%m/%d}/{submission_id}.json"
+
+
+def parse_record_key(key: str) -> RecordKey | None:
+    """The parts of a record's key, or None when key is not exactly one."""
+    match = RECORD_KEY.match(key)
+    if match is None:
+        return None
+    try:
+        day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    return RecordKey(match["scheme"], day, match["id"])
 
 
 def submission_marker_key(scheme_id: str, submission_id: str) -> str:
@@ -92,21 +148,51 @@ def late_record_key(record_key: str) -> str:
     return f"{SUBMISSIONS}/{match['scheme']}/late/{match['y']}-{match['m']}-{match['d']}/{match['id']}.marker"
 
 
-LATE_KEY = re.compile(
-    r"^submissions/(?P<scheme>[a-z0-9-]+)/late/(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})/(?P<id>[0-9a-f-]{36})\.marker$"
-)
-
-
 def review_key(scheme_id: str, submission_id: str, reviewed_at: datetime) -> str:
-    stamp = reviewed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    return f"{REVIEWS}/{scheme_id}/{submission_id}/{stamp}.json"
+    """The key of a review: its UTC time to the millisecond, as the body's reviewed_at says it."""
+    moment = reviewed_at.astimezone(UTC)
+    return f"{REVIEWS}/{scheme_id}/{submission_id}/{moment:%Y%m%dT%H%M%S}.{moment.microsecond // 1000:03d}Z.json"
+
+
+def parse_review_key(key: str) -> ReviewKey | None:
+    """The parts of a review's key, or None when key is not exactly one."""
+    match = REVIEW_KEY.match(key)
+    if match is None:
+        return None
+    try:
+        moment = datetime.strptime(match["time"], _REVIEW_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return ReviewKey(match["scheme"], match["id"], moment)
+
+
+# -- choosing a store
+
+
+def open_store(location: str | Path, *, connections: int = 64, denied_means_missing: bool = False) -> Store:
+    """The store at `s3://BUCKET[/PREFIX]` or in a local directory (created on first write).
+
+    `connections` sizes the S3 connection pool (one per thread that uses it at once);
+    `denied_means_missing` is for callers without s3:ListBucket (see S3Store).
+    """
+    text = str(location)
+    if text.startswith("s3://"):
+        bucket, _, prefix = text[len("s3://") :].partition("/")
+        if not bucket:
+            raise BadLocation(f"{text!r} names no bucket: use s3://BUCKET[/PREFIX]")
+        return S3Store(bucket, prefix, connections=connections, denied_means_missing=denied_means_missing)
+    return LocalStore(location)
 
 
 # -- a local directory: the same keys as paths under a root
 
 
 class LocalStore:
-    """Records as files under a root directory; a crash never leaves a partial record visible."""
+    """Records as files under a root directory; a crash never leaves a partial record visible.
+
+    Files are private (0600) and the folders it creates too (0700). Symbolic links are never
+    followed, on reading or listing: a link in the directory is not a record, wherever it points.
+    """
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
@@ -115,14 +201,14 @@ class LocalStore:
         return str(self.root)
 
     def _path(self, key: str) -> Path:
-        if key.startswith("/") or ".." in key.split("/"):
+        if key.startswith("/") or ".." in key.split("/") or "\0" in key:
             raise ValueError(f"unsafe key {key!r}")
         return self.root / key
 
     def create(self, key: str, body: bytes) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(path.parent)
             tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
@@ -141,50 +227,103 @@ class LocalStore:
             raise StoreUnavailable(f"cannot write {path}: {exc.strerror}") from exc
         finally:
             tmp.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, max_bytes: int | None = None) -> bytes | None:
+        path = self._path(key)
         try:
-            return self._path(key).read_bytes()
-        except FileNotFoundError:
+            if not self._inside(path.parent):
+                return None  # reached through a linked folder: not part of this store
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as exc:
+            if os.path.islink(path):
+                return None  # O_NOFOLLOW refused a link (ELOOP): not a record
             raise StoreUnavailable(f"cannot read {key}: {exc.strerror}") from exc
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            if max_bytes is not None and info.st_size > max_bytes:
+                raise TooLarge(key, info.st_size, max_bytes)
+            try:
+                body = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot read {key}: {exc.strerror}") from exc
+        if max_bytes is not None and len(body) > max_bytes:
+            raise TooLarge(key, len(body), max_bytes)  # grew while being read
+        return body
+
+    def _inside(self, folder: Path) -> bool:
+        root = os.path.realpath(self.root)
+        real = os.path.realpath(folder)
+        return real == root or real.startswith(root + os.sep)
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         folder, _, start = prefix.rpartition("/")
         base = self.root / folder if folder else self.root
-        if not base.is_dir():
+        if not base.is_dir() or base.is_symlink() or not self._inside(base):
             return
         # Walk only the entries of base that can match the prefix, not their siblings.
-        paths = []
-        for entry in os.scandir(base):
-            if entry.name.startswith(start) and not entry.name.startswith(".tmp-"):
-                if entry.is_dir():
-                    paths.extend(
-                        p for p in Path(entry.path).rglob("*") if p.is_file() and not p.name.startswith(".tmp-")
-                    )
-                elif entry.is_file():
-                    paths.append(Path(entry.path))
-        for path in sorted(paths):
-            key = path.relative_to(self.root).as_posix()
+        found: list[tuple[str, os.stat_result]] = []
+        try:
+            for entry in os.scandir(base):
+                if entry.name.startswith(start):
+                    _collect(entry, found)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read {prefix}: {exc.strerror}") from exc
+        for path, info in sorted(found):
+            key = Path(path).relative_to(self.root).as_posix()
             if key.startswith(prefix):
-                stat = path.stat()
-                yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
+                yield StoredObject(key, info.st_size, datetime.fromtimestamp(info.st_mtime, UTC))
 
     def children(self, prefix: str) -> list[str]:
+        folder = self._path(prefix.rstrip("/")) if prefix.strip("/") else self.root
         try:
-            entries = list(os.scandir(self._path(prefix.rstrip("/")) if prefix.strip("/") else self.root))
-        except FileNotFoundError:
+            if folder.is_symlink() or not self._inside(folder):
+                return []
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
             return []
         except OSError as exc:
             raise StoreUnavailable(f"cannot read {prefix}: {exc.strerror}") from exc
         return sorted(
-            f"{prefix}{entry.name}/" for entry in entries if entry.is_dir() and not entry.name.startswith(".")
+            f"{prefix}{entry.name}/"
+            for entry in entries
+            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
         )
 
 
-def _fsync_dir(path: Path) -> None:
+def _collect(entry: os.DirEntry, found: list[tuple[str, os.stat_result]]) -> None:
+    """Regular files under entry (itself included), never through a link, skipping temporary files."""
+    if entry.name.startswith(".tmp-"):
+        return
+    if entry.is_dir(follow_symlinks=False):
+        for child in os.scandir(entry.path):
+            _collect(child, found)
+    elif entry.is_file(follow_symlinks=False):
+        found.append((entry.path, entry.stat(follow_symlinks=False)))
+
+
+def make_private_dirs(path: Path) -> None:
+    """Create path and its missing parents readable by the owner only (0700); existing ones stay as they are."""
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or link in path durable: without it a crash may forget the new name."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -208,17 +347,57 @@ _RETRYABLE_CODES = {
 }
 
 
+def s3_client(connections: int = 64):
+    """The one S3 client configuration: standard retries, short timeouts, a pool for `connections` threads."""
+    import boto3
+    import botocore.session
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=3,
+        read_timeout=10,
+        max_pool_connections=connections,
+    )
+    core = botocore.session.get_session()
+    # botocore parses every timestamp with dateutil, a large share of a small GET's cost.
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_s3_time)
+    return boto3.session.Session(botocore_session=core).client("s3", config=config)
+
+
+def _s3_time(text: str) -> datetime:
+    """S3's times: ISO 8601 in listings, RFC 1123 in headers; anything else as botocore would."""
+    import email.utils
+
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        from botocore.utils import parse_timestamp
+
+        return parse_timestamp(text)
+
+
 class S3Store:
     """Records as objects in a bucket (optionally under a prefix), encrypted at rest."""
 
     def __init__(
-        self, bucket: str, prefix: str = "", client: object | None = None, denied_means_missing: bool = False
+        self,
+        bucket: str,
+        prefix: str = "",
+        client: object | None = None,
+        denied_means_missing: bool = False,
+        connections: int = 64,
     ) -> None:
         self.bucket = bucket
         # Without s3:ListBucket (the Lambda's role, by design) S3 answers 403, not 404, for a
         # key that does not exist; such a caller asks for 403 on get to mean "not there".
         self.denied_means_missing = denied_means_missing
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.connections = connections
         self._client = client
         self._lock = threading.Lock()
 
@@ -232,17 +411,7 @@ class S3Store:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    import boto3
-                    from botocore.config import Config
-
-                    # One connection per concurrent request: the local server runs many at once.
-                    config = Config(
-                        retries={"mode": "standard", "max_attempts": 3},
-                        connect_timeout=3,
-                        read_timeout=10,
-                        max_pool_connections=64,
-                    )
-                    self._client = boto3.client("s3", config=config)
+                    self._client = s3_client(self.connections)
         return self._client
 
     def create(self, key: str, body: bytes) -> None:
@@ -260,7 +429,7 @@ class S3Store:
                 )
                 return
             except ClientError as exc:
-                code = _error_code(exc)
+                code = error_code(exc)
                 if code == "PreconditionFailed":
                     raise AlreadyExists(key) from None
                 if code == "ConditionalRequestConflict":
@@ -268,32 +437,36 @@ class S3Store:
                 raise _unavailable(exc) from exc
             except Exception as exc:  # connection errors, timeouts
                 raise _unavailable(exc) from exc
-        raise StoreUnavailable(f"conflicting concurrent writes of {key}")
+        raise StoreUnavailable(f"conflicting concurrent writes of {key}", code="ConditionalRequestConflict")
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, max_bytes: int | None = None) -> bytes | None:
         from botocore.exceptions import ClientError
 
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+            body = response["Body"]
+            # The length is known from the headers: an object over the limit is never downloaded.
+            if max_bytes is not None and response.get("ContentLength", 0) > max_bytes:
+                body.close()
+                raise TooLarge(key, response["ContentLength"], max_bytes)
+            return body.read()
         except ClientError as exc:
-            code = _error_code(exc)
+            code = error_code(exc)
             if code in ("NoSuchKey", "404") or (self.denied_means_missing and code in ("AccessDenied", "403")):
                 return None
             raise _unavailable(exc) from exc
+        except TooLarge:
+            raise
         except Exception as exc:
             raise _unavailable(exc) from exc
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
-        from botocore.exceptions import ClientError
-
         try:
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
                 for item in page.get("Contents", ()):
                     yield StoredObject(item["Key"][len(self.prefix) :], item["Size"], item["LastModified"])
-        except ClientError as exc:
-            raise _unavailable(exc) from exc
-        except Exception as exc:  # no credentials, connection errors, timeouts: as get and create do
+        except Exception as exc:  # S3 errors, no credentials, connection errors, timeouts: as get and create do
             raise _unavailable(exc) from exc
 
     def children(self, prefix: str) -> list[str]:
@@ -307,24 +480,15 @@ class S3Store:
         return sorted(found)
 
 
-def _error_code(exc: Exception) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+def error_code(exc: BaseException) -> str:
+    """S3's error code of a botocore ClientError ("NoSuchKey", "SlowDown", ...), or "" for anything else."""
+    response = getattr(exc, "response", None)
+    return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
 
 
 def _unavailable(exc: Exception) -> StoreUnavailable:
-    code = _error_code(exc)
-    detail = f"S3 {code}" if code else type(exc).__name__
-    error = StoreUnavailable(detail)
-    error.code = code  # type: ignore[attr-defined]
-    error.retryable = not code or code in _RETRYABLE_CODES  # type: ignore[attr-defined]
-    return error
-
-
-def open_store(location: str) -> Store:
-    """A store from `s3://bucket[/prefix]` or a local directory path."""
-    if location.startswith("s3://"):
-        bucket, _, prefix = location[len("s3://") :].partition("/")
-        if not bucket:
-            raise ValueError(f"{location!r} names no bucket; use s3://BUCKET[/PREFIX]")
-        return S3Store(bucket, prefix)
-    return LocalStore(location)
+    code = error_code(exc)
+    # Without a code it is the network or the credentials, worth another try; with one, S3 said why.
+    return StoreUnavailable(
+        f"S3 {code}" if code else type(exc).__name__, code=code, retryable=not code or code in _RETRYABLE_CODES
+    )

@@ -1,4 +1,4 @@
-"""A candidate's submission: validation against the scheme, the stored record and its receipt.
+"""A candidate's submission: validation against the scheme (the stored record is handler/record.py's).
 
 Validation reports every problem at once, keyed by the page's own field names (handler.fields),
 in Bahasa Indonesia, naming each field by its label. It checks types strictly: whatever a client
@@ -10,15 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from handler import fields as f
+from handler.record import Answer, Signature
 from handler.scheme import Scheme, canonical_json, is_scheme_id, plain_text
 
-RECORD_VERSION = 1
 TOP_LEVEL_KEYS = frozenset({f.SCHEME, f.SUBMISSION_ID, f.CANDIDATE, f.ANSWERS, f.DECLARATION, f.SIGNATURE, f.HONEYPOT})
 CANDIDATE_KEYS = ("name", "email", "phone")
 ANSWER_KEYS = frozenset({"verdict", "evidence"})
@@ -43,23 +42,6 @@ _SUBMISSION_ID_LABEL = "Nomor pengiriman"
 _UNKNOWN_FIELD = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
 # Longest base64 text that can decode to at most the signature limit.
 _PNG_BASE64_MAX = (f.SIGNATURE_PNG_MAX_BYTES + 2) // 3 * 4
-
-
-@dataclass(frozen=True)
-class Answer:
-    verdict: str
-    evidence: str
-
-
-@dataclass(frozen=True)
-class Signature:
-    kind: str  # "drawn" or "typed"
-    value: str  # the PNG data URL, or the typed name
-
-    def to_dict(self) -> dict[str, str]:
-        if self.kind == "drawn":
-            return {"kind": "drawn", "data_url": self.value}
-        return {"kind": "typed", "text": self.value}
 
 
 @dataclass(frozen=True)
@@ -363,35 +345,3 @@ def _shown(key: str) -> str:
 def _number(n: int) -> str:
     # Indonesian digit grouping: 2.000
     return f"{n:,}".replace(",", ".")
-
-
-# -- the stored record and its receipt
-
-
-def build_record(submission: Submission, scheme_document: dict[str, Any], received_at: str) -> dict[str, Any]:
-    """The self-contained record: the scheme text as the candidate saw it, with everything they sent."""
-    content = submission.content()
-    return {
-        "record_version": RECORD_VERSION,
-        "submission_id": submission.submission_id,
-        "received_at": received_at,
-        "scheme": scheme_document,
-        "candidate": content["candidate"],
-        "answers": content["answers"],
-        "declaration": True,
-        "signature": content["signature"],
-    }
-
-
-def record_bytes(record: dict[str, Any]) -> bytes:
-    """Serialise a record deterministically: rebuilding it from the same parts gives the same bytes."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def build_receipt(submission: Submission, received_at: str, body: bytes) -> dict[str, Any]:
-    return {
-        "submission_id": submission.submission_id,
-        "received_at": received_at,
-        "scheme": {"id": submission.scheme_id, "version": submission.scheme_version},
-        "sha256": hashlib.sha256(body).hexdigest(),
-    }

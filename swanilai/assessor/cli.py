@@ -6,19 +6,21 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from handler.record import RecordError, review_body
-from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable
+from handler.record import RECORD_MAX_BYTES, RecordError, review_bytes
+from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable, TooLarge, make_private_dirs
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.export import export_rows, write_csv, write_xlsx
 from swanilai.assessor.files import disk_error, write_atomically
 from swanilai.assessor.pull import DEFAULT_JOBS, pull
-from swanilai.assessor.records import RecordRef, find, index, load_all, load_record
+from swanilai.assessor.records import RecordRef, find, index, load_all, load_one, load_record, record_error_hint
 from swanilai.assessor.render import PdfWriter, form_name, jinja_env, render_html
 from swanilai.assessor.review import (
     ASSESSOR_NAME_MAX,
@@ -28,6 +30,7 @@ from swanilai.assessor.review import (
     write_review,
 )
 from swanilai.assessor.sources import DEFAULT_DIR, DIR_ENV, SOURCE_ENV, location_of, open_source, store_errors
+from swanilai.assessor.text import for_terminal, refused_in_line, refused_in_notes
 from swanilai.timezones import WIB
 
 EPILOG_WORKFLOW = f"""\b
@@ -50,18 +53,12 @@ class _Commands(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted: nothing partial was left; run the same command again to carry on", err=True)
+            say("interrupted: nothing partial was left; run the same command again to carry on", err=True)
             ctx.exit(130)
         except AssessorError as exc:
             _fail(ctx, str(exc))
         except RecordError as exc:
-            if exc.unknown_version:
-                _fail(ctx, f"{exc}: update Swanilai (`git pull`) to read it")
-            _fail(
-                ctx,
-                f"{exc}: if it is in your pulled copy, delete it and run `assessor.py pull` to fetch it "
-                f"again; if it is in the source, tell the LSP's administrator",
-            )
+            _fail(ctx, f"{exc}: {record_error_hint(exc)}")
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 _fail(ctx, str(disk_error(exc, Path(exc.filename or "."), ctx.invoked_subcommand or "")))
@@ -80,8 +77,28 @@ class _Commands(click.Group):
             )
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the commands take from outside their options: the clock (tests give a fixed one as `obj`)."""
+
+    clock: Callable[[], datetime] = utc_now
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print one line; whatever stored text it quotes prints as inert text (text.for_terminal)."""
+    click.echo(for_terminal(message), err=err)
+
+
+def warn(message: str) -> None:
+    say(f"warning: {message}", err=True)
+
+
 def _fail(ctx: click.Context, message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     ctx.exit(1)
 
 
@@ -90,7 +107,8 @@ def _fail(ctx: click.Context, message: str) -> None:
     epilog=EPILOG_WORKFLOW,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Swanilai for assessors: pull the FR.APL.02 submissions, read them as the filled form, review them.
 
     SOURCE is where the submissions are stored: s3://BUCKET[/PREFIX] (AWS credentials from AWS_PROFILE,
@@ -98,6 +116,8 @@ def cli() -> None:
     mode). `pull` copies it into a local directory with the same layout; `list`, `render` and `export`
     read that copy; `review` writes to the SOURCE so every assessor sees it after their next pull.
     """
+    if ctx.obj is None:
+        ctx.obj = Runtime()
 
 
 def _dir_option(help_text: str = "the pulled copy to read (or any SOURCE)"):
@@ -158,15 +178,22 @@ def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | 
     Incremental: what DIR already has is skipped, so run it as often as you like. Each file is
     downloaded under a temporary name and renamed when complete: an interrupted pull leaves nothing
     partial and the next pull carries on. DIR keeps the SOURCE's layout, so it is itself a SOURCE.
+    Files are readable by you alone. An object that is not a record or review is named and skipped.
     """
     store = open_source(source, jobs=jobs)
     if isinstance(store, LocalStore) and store.root.resolve() == dest.resolve():
         raise AssessorError(f"--from and --to are both {dest}: pull into another directory")
     started = time.monotonic()
     summary = pull(
-        store, dest, scheme=scheme, since=since.date() if since else None, jobs=jobs, progress=sys.stderr.isatty()
+        store,
+        dest,
+        scheme=scheme,
+        since=since.date() if since else None,
+        jobs=jobs,
+        progress=sys.stderr.isatty(),
+        warn=warn,
     )
-    click.echo(
+    say(
         f"pulled {summary.new} new, {summary.skipped} skipped (already here), {len(summary.failed)} failed "
         f"from {store.describe()} into {dest} in {time.monotonic() - started:.1f} s"
     )
@@ -187,9 +214,9 @@ def list_command(directory: str, scheme: str | None) -> None:
     the latest review. DIR defaults to $ASSESSOR_DIR, else var.
     """
     store = open_source(directory)
-    items = load_all(store, index(store, scheme).values())
+    items = load_all(store, index(store, scheme, warn).values(), warn)
     if not items:
-        click.echo(f"no submissions in {store.describe()}: run `assessor.py pull` first", err=True)
+        say(f"no submissions in {store.describe()}: run `assessor.py pull` first", err=True)
         return
     rows = [("ID", "RECEIVED (WIB)", "SCHEME", "CANDIDATE", "K", "BK", "REVIEW")]
     for item in items:
@@ -199,7 +226,7 @@ def list_command(directory: str, scheme: str | None) -> None:
             (
                 record.submission_id,
                 f"{record.received_at.astimezone(WIB):%Y-%m-%d %H:%M}",
-                record.scheme.id,
+                _clip(record.scheme.id, 64),
                 _clip(record.candidate.name, 32),
                 str(record.count("K")),
                 str(record.count("BK")),
@@ -209,7 +236,7 @@ def list_command(directory: str, scheme: str | None) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
-    click.echo(f"{len(items)} submission(s), {sum(1 for i in items if i.review is None)} not reviewed", err=True)
+    say(f"{len(items)} submission(s), {sum(1 for i in items if i.review is None)} not reviewed", err=True)
 
 
 def _beside(directory: str, name: str) -> Path:
@@ -218,7 +245,8 @@ def _beside(directory: str, name: str) -> Path:
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    """One table cell: stored text on one line, inert (escapes shown, never obeyed), at most width long."""
+    text = for_terminal(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -244,21 +272,24 @@ def render(
     Laid out like the paper form, from the record's own copy of the scheme text (a later edit of the
     scheme never changes an old form), with the latest review in "Ditinjau oleh Asesor". An ID may be
     abbreviated to its first characters, as `list` shows them. Files: OUT/FR.APL.02-<id>.html|.pdf.
+    Chromium makes the PDF inside its sandbox; run as root it cannot, and says so: run as a user.
     """
     if bool(ids) == render_all:
         raise click.UsageError("give one or more IDs, or --all")
     store = open_source(directory)
-    submissions = index(store, scheme)
-    chosen = list(submissions.values()) if render_all else [find(submissions, i, store.describe()) for i in ids]
-    items = load_all(store, chosen)
+    refs = index(store, scheme, warn)
+    if render_all:
+        items = load_all(store, refs.values(), warn)
+    else:  # what is asked for by name must be readable
+        items = [load_one(store, find(refs, given, store.describe()), warn) for given in ids]
     if not items:
         raise AssessorError(f"no submissions in {store.describe()}: run `assessor.py pull` first")
     out = out or _beside(directory, "forms")
     env = jinja_env()
     started = time.monotonic()
-    with PdfWriter() if pdf else nullcontext() as writer:
+    with PdfWriter(warn) if pdf else nullcontext() as writer:
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(out)
             with click.progressbar(
                 items, label="rendering", file=sys.stderr, hidden=not (sys.stderr.isatty() and len(items) > 1)
             ) as bar:
@@ -270,7 +301,7 @@ def render(
         except OSError as exc:
             raise disk_error(exc, out, "render") from None
     kinds = "HTML and PDF" if pdf else "HTML"
-    click.echo(f"rendered {len(items)} form(s) as {kinds} into {out} in {time.monotonic() - started:.1f} s")
+    say(f"rendered {len(items)} form(s) as {kinds} into {out} in {time.monotonic() - started:.1f} s")
 
 
 @cli.command(
@@ -291,15 +322,16 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
 
     Submissions: id, time received (WIB), scheme, candidate's name, email and phone, K and BK counts,
     the latest recommendation and its assessor. Answers: submission id, unit code, element, verdict,
-    evidence. Text that starts with =, +, -, @ gets a leading apostrophe so no spreadsheet runs it.
+    evidence. Text that starts with =, +, -, @ gets a leading apostrophe so no spreadsheet runs it;
+    characters no spreadsheet can hold (control characters, for one) are shown as U+FFFD.
     """
     fmt = fmt or ("csv" if out and out.suffix.lower() == ".csv" else "xlsx")
     out = out or _beside(directory, "exports") / f"submissions.{fmt}"
     store = open_source(directory)
-    items = load_all(store, index(store, scheme).values())
+    items = load_all(store, index(store, scheme, warn).values(), warn)
     submissions, answers = export_rows(items)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(out.parent)
         if fmt == "csv":
             written = write_csv(out, submissions, answers)
         else:
@@ -307,9 +339,7 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
             written = [out]
     except OSError as exc:
         raise disk_error(exc, out.parent, "export") from None
-    click.echo(
-        f"exported {len(submissions)} submission(s) and {len(answers)} answer(s) to {', '.join(map(str, written))}"
-    )
+    say(f"exported {len(submissions)} submission(s) and {len(answers)} answer(s) to {', '.join(map(str, written))}")
 
 
 @cli.command(
@@ -337,7 +367,9 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
     help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
 )
 @_dir_option("your pulled copy: used to find the id, and the review is copied there too")
+@click.pass_obj
 def review(
+    runtime: Runtime,
     submission_id: str,
     recommend: str,
     assessor_name: str,
@@ -350,7 +382,8 @@ def review(
 
     Append-only: each review is its own object with its time; the latest one counts, earlier ones
     stay as history, and the candidate's record is never modified. The review is also copied into
-    your pulled copy, so `render` shows it at once.
+    your pulled copy, so `render` shows it at once. NAME and NO are one line of plain text; TEXT
+    may have several lines, without other control characters.
     """
     assessor_name, registration = (
         _text(assessor_name, "--assessor", ASSESSOR_NAME_MAX),
@@ -359,34 +392,43 @@ def review(
     notes = _text(notes, "--notes", NOTES_MAX) if notes and notes.strip() else None
     store = open_source(source)
     local = open_source(directory, must_exist=False)
-    submission = _find_for_review(store, local, submission_id)
+    ref = _find_for_review(store, local, submission_id)
     try:
-        load_record(store, submission.key)  # refuse to review what cannot be read
+        load_record(store, ref.key)  # refuse to review what cannot be read
     except RecordError as exc:
         if exc.unknown_version:
             raise
         raise AssessorError(
             f"{exc}: it cannot be reviewed until it can be read; tell the LSP's administrator"
         ) from None
-    key, written = write_review(
+    written = write_review(
         store,
-        submission,
+        ref,
         recommendation=RECOMMEND_CHOICES[recommend],
         assessor=assessor_name,
         registration=registration,
         notes=notes,
+        now=runtime.clock(),
     )
-    click.echo(f"review stored: {location_of(store, key)}")
+    say(f"review stored: {location_of(store, written.key)}")
     if isinstance(local, LocalStore) and local.root.is_dir() and local.describe() != store.describe():
         try:
-            local.create(key, review_body(written))
+            local.create(written.key, review_bytes(written))
         except (StoreUnavailable, AlreadyExists):
-            click.echo(f"note: could not copy the review into {local.root}; `assessor.py pull` will fetch it", err=True)
+            say(f"note: could not copy the review into {local.root}; `assessor.py pull` will fetch it", err=True)
 
 
 def _text(value: str, option: str, limit: int) -> str:
-    value = " ".join(value.split()) if option != "--notes" else value.strip()
-    if not value:
+    """An option's text, checked: one line of plain text, or for --notes lines without other controls."""
+    if option == "--notes":
+        value = value.replace("\r\n", "\n").strip()
+        refused = refused_in_notes(value)
+    else:
+        refused = refused_in_line(value)
+        value = " ".join(value.split())
+    if refused:
+        raise click.BadParameter(refused, param_hint=option)
+    if not value.strip():
         raise click.BadParameter("must not be empty", param_hint=option)
     if len(value) > limit:
         raise click.BadParameter(f"is {len(value)} characters; at most {limit}", param_hint=option)
@@ -401,9 +443,12 @@ def _find_for_review(store: Store, local: Store, given: str) -> RecordRef:
         except AssessorError:
             known = None
         if known is not None:
-            with store_errors(store):
-                if store.get(known.key) is not None:
-                    return known
+            try:
+                with store_errors(store):
+                    if store.get(known.key, max_bytes=RECORD_MAX_BYTES) is not None:
+                        return known
+            except TooLarge:
+                return known  # there, and refused by the reading that follows, which names it
     return find(index(store), given, store.describe())
 
 

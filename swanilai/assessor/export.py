@@ -1,4 +1,9 @@
-"""`assessor.py export`: one row per submission and one per element answer, as XLSX or CSV."""
+"""`assessor.py export`: one row per submission and one per element answer, as XLSX or CSV.
+
+Every text cell is made safe twice over: characters no spreadsheet can hold are replaced (text.py),
+so one old or stray record can never fail or corrupt the file, and text a spreadsheet would run
+as a formula gets a leading apostrophe.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 from handler.scheme import plain_text
 from swanilai.assessor.files import write_atomically
 from swanilai.assessor.records import Reviewed
+from swanilai.assessor.text import for_document
 from swanilai.timezones import WIB
 
 SUBMISSION_COLUMNS = (
@@ -32,10 +38,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, made plain text with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell's value as plain text a spreadsheet holds: safe characters, and no formula (leading apostrophe)."""
+    if not isinstance(value, str):
+        return value
+    value = for_document(value)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def export_rows(items: list[Reviewed]) -> tuple[list[tuple], list[tuple]]:

@@ -1,4 +1,9 @@
-"""The filled FR.APL.02 of a record as a printable A4 page (HTML), and as PDF through headless Chromium."""
+"""The filled FR.APL.02 of a record as a printable A4 page (HTML), and as PDF through headless Chromium.
+
+Chromium decodes the candidate's signature image, so it runs inside its sandbox wherever it can:
+as an ordinary user. Chromium refuses its sandbox to root, so `render --pdf` run as root (a
+container's default user) runs it without one and says so; run it as an ordinary user instead.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from pathlib import Path
 from handler import fields
 from handler.record import Answer, Record, png_bytes
 from swanilai.assessor.errors import AssessorError
-from swanilai.assessor.records import Reviewed
+from swanilai.assessor.records import Reviewed, Warn, ignore
+from swanilai.assessor.text import for_document
 from swanilai.timezones import WIB
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -19,7 +25,6 @@ CHROMIUM_ENV = "ASSESSOR_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
@@ -34,12 +39,20 @@ def jinja_env():
 
     from handler.scheme import text_html
 
+    def document_safe(value):
+        # Every value printed into the page, candidate text above all, as text a document can hold;
+        # Markup (scheme text already rendered as HTML) stays Markup, since this only removes characters.
+        if isinstance(value, Markup):
+            return Markup(for_document(str(value)))
+        return for_document(value) if isinstance(value, str) else value
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=document_safe,
     )
     env.filters["text_html"] = lambda text: Markup(text_html(text))
     env.filters["tanggal"] = tanggal
@@ -74,8 +87,8 @@ def render_html(item: Reviewed, env=None) -> str:
     env = env or jinja_env()
     record = item.record
     signature_png = None
-    if record.signature.kind == "drawn" and png_bytes(record.signature.data_url or "", fields.SIGNATURE_PNG_MAX_BYTES):
-        signature_png = record.signature.data_url
+    if record.signature.kind == "drawn" and png_bytes(record.signature.value, fields.SIGNATURE_PNG_MAX_BYTES):
+        signature_png = record.signature.value
     return env.get_template(RENDER_TEMPLATE).render(
         record=record,
         scheme=record.scheme,
@@ -86,25 +99,49 @@ def render_html(item: Reviewed, env=None) -> str:
     )
 
 
+def sandbox_allowed() -> bool:
+    """Whether Chromium may run sandboxed here: not as root, where Chromium refuses its sandbox."""
+    return not hasattr(os, "geteuid") or os.geteuid() != 0
+
+
+NO_SANDBOX_AS_ROOT = (
+    "Chromium runs without its sandbox because assessor.py runs as root; "
+    "run `render --pdf` as an ordinary user to decode candidates' images inside the sandbox"
+)
+
+
 class PdfWriter:
     """HTML to PDF with headless Chromium (through Playwright): one browser for all the forms of a run."""
+
+    def __init__(self, warn: Warn = ignore) -> None:
+        self._warn = warn
 
     def __enter__(self) -> PdfWriter:
         from playwright.sync_api import Error, sync_playwright
 
         self._playwright = sync_playwright().start()
         executable = os.environ.get(CHROMIUM_ENV) or next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+        sandbox = sandbox_allowed()
         try:
-            self._browser = self._playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Error:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, chromium_sandbox=sandbox
+            )
+        except Error as exc:
             self._playwright.stop()
             browser = executable or "Playwright's own Chromium"
+            if sandbox and executable and os.path.exists(executable) and "sandbox" in str(exc).lower():
+                raise AssessorError(
+                    f"{browser} could not start its sandbox: allow unprivileged user namespaces "
+                    f"(Debian: sysctl -w kernel.unprivileged_userns_clone=1) or render without --pdf"
+                ) from None
             raise AssessorError(
                 f"a PDF needs Chromium, and {browser} did not start: "
                 f"install it (Debian: apt-get install chromium; elsewhere: "
                 f"`.venv/bin/python -m playwright install chromium`) or set {CHROMIUM_ENV} "
                 f"to its path; or render without --pdf"
             ) from None
+        if not sandbox:
+            self._warn(NO_SANDBOX_AS_ROOT)
         # The form has no script; with none allowed, nothing a candidate typed could ever run.
         self._page = self._browser.new_page(java_script_enabled=False, offline=True)
         return self

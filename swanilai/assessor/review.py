@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handler.record import Review, review_body
-from handler.store import AlreadyExists, Store, review_key
+from handler.record import Review, review_bytes
+from handler.store import AlreadyExists, Store
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.records import RecordRef
 from swanilai.assessor.sources import store_errors
@@ -18,25 +18,26 @@ NOTES_MAX = 2000
 
 def write_review(
     source: Store,
-    submission: RecordRef,
+    ref: RecordRef,
     *,
     recommendation: str,
     assessor: str,
     registration: str,
     notes: str | None,
-    now: datetime | None = None,
-) -> tuple[str, Review]:
-    """Store a new review next to the submission, create-only; never touch the candidate's record."""
-    moment = now or datetime.now(UTC)
+    now: datetime,
+) -> Review:
+    """Store a new review next to the submission, create-only; never touch the candidate's record.
+
+    Its time is `now` to the millisecond, the precision of the key and of the body; when another
+    review took that millisecond, the next free one is used.
+    """
+    moment = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
     for _ in range(5):
-        review = Review(
-            submission.submission_id, submission.scheme_id, moment, assessor, registration, recommendation, notes
-        )
-        key = review_key(submission.scheme_id, submission.submission_id, moment)
+        review = Review(ref.submission_id, ref.scheme_id, moment, assessor, registration, recommendation, notes)
         try:
             with store_errors(source):
-                source.create(key, review_body(review))
-            return key, review
+                source.create(review.key, review_bytes(review))
+            return review
         except AlreadyExists:
-            moment += timedelta(microseconds=1)  # another review in the same microsecond: take the next one
+            moment += timedelta(milliseconds=1)
     raise AssessorError("could not find a free time for the review key: run the command again")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
-from handler.store import LocalStore, S3Store, Store, StoreUnavailable
+from handler.store import BadLocation, S3Store, Store, StoreUnavailable, error_code, open_store
 from swanilai.assessor.errors import AssessorError
 
 SOURCE_ENV = "ASSESSOR_SOURCE"
@@ -17,55 +15,16 @@ DEFAULT_DIR = "var"
 
 
 def open_source(location: str, *, jobs: int = 10, must_exist: bool = True) -> Store:
-    """A store from `s3://bucket[/prefix]` or a directory, with a connection pool for `jobs` threads."""
-    if location.startswith("s3://"):
-        bucket, _, prefix = location[len("s3://") :].partition("/")
-        if not bucket:
-            raise AssessorError(f"{location!r} names no bucket: use s3://BUCKET[/PREFIX]")
-        return S3Store(bucket, prefix, client=s3_client(jobs))
-    path = Path(location)
-    if must_exist and not path.is_dir():
+    """The store at `s3://bucket[/prefix]` or in a directory, with S3 connections for `jobs` threads."""
+    if not location.startswith("s3://") and must_exist and not Path(location).is_dir():
         raise AssessorError(
             f"{location} is not a directory: give the directory you pulled into "
             f"(`assessor.py pull --to DIR`) or s3://BUCKET"
         )
-    return LocalStore(path)
-
-
-def s3_client(jobs: int):
-    import boto3
-    import botocore.session
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError
-
-    # One client shared by all threads (boto3 clients are thread-safe), its pool sized to them.
-    config = Config(
-        max_pool_connections=max(10, jobs),
-        retries={"mode": "standard", "max_attempts": 5},
-        connect_timeout=5,
-        read_timeout=30,
-    )
     try:
-        core = botocore.session.get_session()
-        # botocore parses every timestamp with dateutil, a large share of a small GET's cost.
-        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
-        return boto3.session.Session(botocore_session=core).client("s3", config=config)
-    except BotoCoreError as exc:
-        raise AssessorError(explain_aws(exc, "S3")) from None
-
-
-def _timestamp(text: str) -> datetime:
-    """S3's times: ISO 8601 in listings, RFC 1123 in headers; anything else as botocore would."""
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        pass
-    try:
-        return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        from botocore.utils import parse_timestamp
-
-        return parse_timestamp(text)
+        return open_store(location, connections=max(10, jobs))
+    except BadLocation as exc:
+        raise AssessorError(str(exc)) from None
 
 
 _NO_CREDENTIALS = (
@@ -91,7 +50,7 @@ def explain_aws(exc: BaseException, where: str) -> str:
     """One line for an S3 or botocore failure: the cause and what to do."""
     cause = exc.__cause__ if isinstance(exc, StoreUnavailable) and exc.__cause__ else exc
     name = type(cause).__name__
-    code = getattr(exc, "code", "") or str(getattr(cause, "response", {}).get("Error", {}).get("Code", ""))
+    code = (exc.code if isinstance(exc, StoreUnavailable) else "") or error_code(cause)
     if name == "ProfileNotFound":
         return f"AWS profile {getattr(cause, 'kwargs', {}).get('profile', '')!r} not found: check AWS_PROFILE against ~/.aws/config"
     if name in _NO_CREDENTIALS:
@@ -130,7 +89,7 @@ def store_errors(store: Store) -> Iterator[None]:
 
 
 def is_fatal(exc: StoreUnavailable) -> bool:
-    return not getattr(exc, "retryable", True) or type(exc.__cause__).__name__ in _NO_CREDENTIALS
+    return not exc.retryable or type(exc.__cause__).__name__ in _NO_CREDENTIALS
 
 
 def location_of(store: Store, key: str) -> str:

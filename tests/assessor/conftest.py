@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from support.assessor import EVIL_EVIDENCE
+from support.api import Clock
+from support.assessor import EVIL_EVIDENCE, NOW
 from support.records import RECEIVED, make_record, store_record, store_review
 
 
@@ -64,14 +65,20 @@ def copy(tmp_path, seed):
 
 
 @pytest.fixture
-def invoke():
+def clock() -> Clock:
+    """The assessor's clock in process: a fixed time, after every record and review of the fixtures."""
+    return Clock(NOW)
+
+
+@pytest.fixture
+def invoke(clock):
     """Run assessor.py's commands in process (fast; lets a test break the disk or S3 underneath)."""
     from click.testing import CliRunner
 
-    from swanilai.assessor.cli import cli
+    from swanilai.assessor.cli import Runtime, cli
 
     def run(*args: str):
-        return CliRunner().invoke(cli, [str(arg) for arg in args], prog_name="assessor.py")
+        return CliRunner().invoke(cli, [str(arg) for arg in args], prog_name="assessor.py", obj=Runtime(clock))
 
     return run
 

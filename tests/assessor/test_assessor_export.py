@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import shutil
+import subprocess
 
 import pytest
+from support.records import make_record, record_key
 
 from swanilai.assessor.export import neutralise
 
@@ -92,3 +97,95 @@ def test_format_follows_the_out_suffix_and_defaults_to_xlsx_in_the_copy(invoke, 
 )
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+# Text an old record (or a stray one) may hold that no spreadsheet can: each becomes U+FFFD, the rest stays.
+UNSAFE_TEXT = [
+    ("bell-and-escape-in-evidence", "evidence", "Laporan\x07 proyek\x1b[2J 2024", "Laporan\ufffd proyek\ufffd[2J 2024"),
+    ("nul-in-evidence", "evidence", "Laporan\x00 2024", "Laporan\ufffd 2024"),
+    ("c1-and-bidi-in-evidence", "evidence", "Bukti\x85 \u202elain", "Bukti\ufffd \ufffdlain"),
+    ("noncharacters-in-name", "name", "Siti\ufffe Rahayu\uffff", "Siti\ufffd Rahayu\ufffd"),
+    ("lone-surrogate-in-phone", "phone", "0812 \ud83d", "0812 \ufffd"),
+]
+
+
+def unsafe_record(seed, field: str, text: str) -> dict:
+    record = make_record(
+        seed, name=text if field == "name" else "Siti Rahayu", phone=text if field == "phone" else None
+    )
+    if field == "evidence":
+        record["answers"][seed.element_keys()[0]] = {"verdict": "K", "evidence": text}
+    return record
+
+
+def plant(root, record) -> None:
+    path = root / record_key(record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(json.dumps(record).encode())  # ASCII JSON, as a lone surrogate can only be stored escaped
+
+
+def cell_of(field: str) -> tuple[str, str]:
+    """The sheet and column a field is exported to."""
+    return {
+        "evidence": ("answers", "evidence"),
+        "name": ("submissions", "candidate_name"),
+        "phone": ("submissions", "candidate_phone"),
+    }[field]
+
+
+@pytest.mark.parametrize(
+    "field, stored, exported", [row[1:] for row in UNSAFE_TEXT], ids=[row[0] for row in UNSAFE_TEXT]
+)
+def test_text_no_spreadsheet_can_hold_is_replaced_not_fatal(invoke, seed, tmp_path, field, stored, exported):
+    from openpyxl import load_workbook
+
+    plant(tmp_path / "copy", unsafe_record(seed, field, stored))
+    result = invoke("export", "--dir", tmp_path / "copy", "--out", tmp_path / "rekap.xlsx")
+    assert result.exit_code == 0, result.output
+    sheet, column = cell_of(field)
+    header, *rows = load_workbook(tmp_path / "rekap.xlsx")[sheet].values
+    assert rows[0][header.index(column)] == exported
+
+    result = invoke("export", "--csv", "--dir", tmp_path / "copy", "--out", tmp_path / "rekap.csv")
+    assert result.exit_code == 0, result.output
+    target = tmp_path / ("rekap-answers.csv" if sheet == "answers" else "rekap.csv")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.DictReader(handle))[column] == exported
+
+
+def test_the_workbook_of_unsafe_text_opens_in_libreoffice(invoke, seed, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.fail("soffice is missing: install Debian's libreoffice-calc-nogui (tests/run does)")
+    for field, stored, _ in (row[1:] for row in UNSAFE_TEXT):
+        plant(tmp_path / "copy", unsafe_record(seed, field, stored))
+    assert invoke("export", "--dir", tmp_path / "copy", "--out", tmp_path / "rekap.xlsx").exit_code == 0
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    converted = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--convert-to",
+         every_sheet, "--outdir", str(tmp_path / "csv"), str(tmp_path / "rekap.xlsx")],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    with open(tmp_path / "csv" / "rekap-submissions.csv", encoding="utf-8", newline="") as handle:
+        submissions = list(csv.DictReader(handle))
+    with open(tmp_path / "csv" / "rekap-answers.csv", encoding="utf-8", newline="") as handle:
+        answers = list(csv.DictReader(handle))
+    assert len(submissions) == len(UNSAFE_TEXT) and len(answers) == len(UNSAFE_TEXT) * len(seed.elements)
+    shown = {row["candidate_name"] for row in submissions} | {row["candidate_phone"] for row in submissions}
+    shown |= {row["evidence"] for row in answers}
+    for field, _, exported in (row[1:] for row in UNSAFE_TEXT):
+        assert exported in shown, field
+
+
+def test_exports_and_forms_are_readable_by_their_owner_only(invoke, copy, tmp_path):
+    previous = os.umask(0o022)  # the usual default, which would leave files readable by everyone
+    try:
+        assert invoke("export", "--dir", copy.root, "--out", tmp_path / "exports" / "rekap.xlsx").exit_code == 0
+        assert invoke("export", "--csv", "--dir", copy.root, "--out", tmp_path / "exports" / "rekap.csv").exit_code == 0
+        assert invoke("render", "--all", "--dir", copy.root, "--out", tmp_path / "forms" / "lsp").exit_code == 0
+    finally:
+        os.umask(previous)
+    written = [p for p in tmp_path.rglob("*") if not p.is_relative_to(copy.root)]
+    assert {oct(p.stat().st_mode & 0o777) for p in written if p.is_dir()} == {"0o700"}
+    assert {oct(p.stat().st_mode & 0o777) for p in written if p.is_file()} == {"0o600"}
+    assert len([p for p in written if p.is_file()]) == 3 + 3

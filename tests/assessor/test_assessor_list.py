@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 
+import pytest
 from support.assessor import ASSESSOR, ROOT
+from support.records import make_record, record_key
+
+from handler.store import LocalStore
 
 
 def test_list_shows_one_row_per_submission_with_counts_and_the_latest_review(invoke, copy):
@@ -74,3 +79,36 @@ def test_a_fresh_clone_runs_with_the_base_python(copy):
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 4
+
+
+# Stored text that a terminal would obey: the table shows it as inert escapes, never runs it.
+HOSTILE_NAMES = [
+    ("escape-clears-the-screen", "Siti\x1b[2J\x1b[HRahayu", "Siti\\x1b[2J\\x1b[HRahayu"),
+    ("c1-one-byte-csi", "Siti\x9b2JRahayu", "Siti\\x9b2JRahayu"),
+    ("bidi-override", "Siti \u202eayuhaR", "Siti \\u202eayuhaR"),
+    ("terminal-title", "\x1b]0;diretas\x07Siti", "\\x1b]0;diretas\\x07Siti"),
+    ("lone-surrogate", "Siti \ud83d", "Siti \\ud83d"),
+]
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@pytest.mark.parametrize("stored, shown", [row[1:] for row in HOSTILE_NAMES], ids=[row[0] for row in HOSTILE_NAMES])
+def test_list_shows_control_characters_as_inert_text(invoke, tmp_path, seed, stored, shown):
+    store = LocalStore(tmp_path / "copy")
+    record = make_record(seed, name=stored)
+    store.create(record_key(record), json.dumps(record).encode())  # ASCII JSON: a lone surrogate survives
+    review = {
+        "record_version": 1,
+        "submission_id": record["submission_id"],
+        "scheme_id": seed.id,
+        "reviewed_at": "2026-11-25T01:02:03.456Z",
+        "assessor": {"name": stored, "registration": "MET.1"},
+        "recommendation": "lanjut",
+        "notes": stored,
+    }
+    store.create(f"reviews/{seed.id}/{record['submission_id']}/20261125T010203.456Z.json", json.dumps(review).encode())
+    result = invoke("list", store.root)
+    assert result.exit_code == 0, result.output
+    row = result.stdout.splitlines()[1]
+    assert f"  {shown}  " in row and row.endswith(f"lanjut ({shown})")
+    assert RAW_CONTROLS.findall(result.stdout + result.stderr) == []

@@ -6,32 +6,34 @@ import base64
 import json
 
 import pytest
-from support.records import make_record, png_data_url, record_body, tiny_png
+from support.records import make_record, png_data_url, record_body, record_key, tiny_png
 
 from handler.record import RecordError, parse_record, parse_review, png_bytes
 
-WHERE = "var/submissions/x/2026/11/23/id.json"
+ID = "5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11"
+KEY = f"submissions/konsultasi-manajemen-pemasaran/2026/11/23/{ID}.json"
+WHERE = f"var/{KEY}"
 
 
 def test_record_reads_back_every_answer_and_the_schemes_own_text(seed):
     data = make_record(seed, name="Siti Rahayu")
-    record = parse_record(record_body(data), WHERE)
+    record = parse_record(record_body(data), record_key(data), WHERE)
     assert record.scheme == seed
     assert set(record.answers) == set(seed.element_keys())
     assert record.count("K") + record.count("BK") == len(seed.elements)
     assert record.candidate.name == "Siti Rahayu"
     assert record.received_at.isoformat() == "2026-11-23T23:15:02.123000+00:00"
-    assert record.signature.kind == "drawn" and record.signature.data_url == data["signature"]["data_url"]
+    assert record.signature.kind == "drawn" and record.signature.value == data["signature"]["data_url"]
 
 
 def _broken(seed, change) -> bytes:
-    data = make_record(seed)
+    data = make_record(seed, submission_id=ID)
     change(data)
     return json.dumps(data).encode()
 
 
 BAD_RECORDS = [
-    ("truncated", lambda seed: record_body(make_record(seed))[:500], "is not valid JSON (truncated or corrupt)", False),
+    ("truncated", lambda seed: _broken(seed, lambda d: None)[:500], "is not valid JSON (truncated or corrupt)", False),
     ("not-json", lambda seed: b"\x00\x01garbage", "is not valid JSON (truncated or corrupt)", False),
     ("a-list", lambda seed: b"[]", "is not a JSON object", False),
     (
@@ -73,7 +75,7 @@ BAD_RECORDS = [
     (
         "bad-time",
         lambda seed: _broken(seed, lambda d: d.update(received_at="kemarin")),
-        "field 'received_at' is not an ISO 8601 time: 'kemarin'",
+        "field 'received_at' is not a UTC time like 2026-11-23T23:15:02.123Z: 'kemarin'",
         False,
     ),
     (
@@ -90,15 +92,16 @@ BAD_RECORDS = [
 )
 def test_unreadable_record_is_refused_naming_the_file(seed, make, problem, unknown_version):
     with pytest.raises(RecordError) as caught:
-        parse_record(make(seed), WHERE)
+        parse_record(make(seed), KEY, WHERE)
     assert problem in str(caught.value)
     assert str(caught.value).startswith(f"{WHERE}: ")
     assert caught.value.unknown_version is unknown_version
 
 
+REVIEW_KEY = f"reviews/s/{ID}/20261124T010203.456Z.json"
 REVIEW = {
     "record_version": 1,
-    "submission_id": "5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11",
+    "submission_id": ID,
     "scheme_id": "s",
     "reviewed_at": "2026-11-24T01:02:03.456Z",
     "assessor": {"name": "A", "registration": "R"},
@@ -110,20 +113,27 @@ REVIEW = {
 @pytest.mark.parametrize(
     "change, problem",
     [
-        ({"record_version": 3}, "has record_version 3"),
+        (
+            {"record_version": 3},
+            "has record_version 3, which this version of Swanilai does not know (it reads 1)",
+        ),
         ({"recommendation": "tidak-lanjut"}, "recommendation 'tidak-lanjut' is not one of lanjut, tidak_lanjut"),
         ({"assessor": "A"}, "field 'assessor' is missing or not a dict"),
-        ({"reviewed_at": "2026-11-24T01:02:03"}, "field 'reviewed_at' has no time zone"),
+        (
+            {"reviewed_at": "2026-11-24T01:02:03"},
+            "field 'reviewed_at' is not a UTC time like 2026-11-23T23:15:02.123Z: '2026-11-24T01:02:03'",
+        ),
     ],
     ids=["newer-version", "hyphenated-recommendation", "assessor-not-object", "naive-time"],
 )
 def test_unreadable_review_is_refused(change, problem):
-    with pytest.raises(RecordError, match=problem):
-        parse_review(json.dumps({**REVIEW, **change}).encode(), "reviews/x.json")
+    with pytest.raises(RecordError) as caught:
+        parse_review(json.dumps({**REVIEW, **change}).encode(), REVIEW_KEY)
+    assert str(caught.value) == f"{REVIEW_KEY}: {problem}"
 
 
 def test_review_reads_back():
-    review = parse_review(json.dumps(REVIEW).encode(), "r")
+    review = parse_review(json.dumps(REVIEW).encode(), REVIEW_KEY)
     assert (review.assessor_name, review.registration, review.recommendation) == ("A", "R", "lanjut")
     assert review.reviewed_at.isoformat() == "2026-11-24T01:02:03.456000+00:00"
 
@@ -145,8 +155,11 @@ def test_signature_is_embedded_only_when_it_really_is_a_small_png(data_url, acce
 
 
 def test_each_record_keeps_its_own_scheme_text_even_under_the_same_version(seed):
-    first = parse_record(record_body(make_record(seed)), WHERE)
+    def parsed(data):
+        return parse_record(record_body(data), record_key(data))
+
+    first = parsed(make_record(seed))
     altered = make_record(seed)
     altered["scheme"]["units"][0]["title"] = "Judul unit yang berbeda"  # same id and version, other text
-    assert parse_record(record_body(altered), WHERE).scheme.units[0].title == "Judul unit yang berbeda"
-    assert parse_record(record_body(make_record(seed)), WHERE).scheme == first.scheme == seed
+    assert parsed(altered).scheme.units[0].title == "Judul unit yang berbeda"
+    assert parsed(make_record(seed)).scheme == first.scheme == seed

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 import subprocess
 from html.parser import HTMLParser
 
 import pytest
 from support.assessor import EVIL_EVIDENCE
-from support.records import make_record, store_record
+from support.records import make_record, record_key, store_record
 
 from handler.scheme import plain_text
 
@@ -226,3 +228,84 @@ def test_render_straight_from_a_bucket_writes_into_the_current_directory(
         "forms",
         f"forms/FR.APL.02-{record['submission_id']}.html",
     ]
+
+
+UNSAFE_IN_A_PAGE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def test_text_no_document_can_hold_is_replaced_in_the_form(invoke, seed, tmp_path):
+    record = make_record(seed, name="Siti\x1b[2J \u202eayuhaR \ud83d", signature="typed")
+    record["answers"][seed.element_keys()[0]] = {"verdict": "K", "evidence": "Laporan\x07 2024\x00\ufffe\x9b"}
+    path = tmp_path / "copy" / record_key(record)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(json.dumps(record).encode())  # ASCII JSON: the lone surrogate survives, escaped
+    result = invoke("render", "--all", "--dir", tmp_path / "copy", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / f"FR.APL.02-{record['submission_id']}.html").read_text(encoding="utf-8")
+    assert UNSAFE_IN_A_PAGE.findall(page) == []
+    assert parse(page).rows[seed.element_keys()[0]]["evidence"] == "Laporan\ufffd 2024\ufffd\ufffd\ufffd"
+    assert '<span class="candidate-name">Siti\ufffd[2J \ufffdayuhaR \ufffd</span>' in page
+
+
+class FakeChromium:
+    """Playwright's Chromium as far as render --pdf uses it, remembering how it was launched."""
+
+    def __init__(self) -> None:
+        self.launched: dict = {}
+
+    def start(self):
+        return self
+
+    @property
+    def chromium(self):
+        return self
+
+    def launch(self, **options):
+        self.launched = options
+        return self
+
+    def new_page(self, **options):
+        return self
+
+    def set_content(self, html, **options) -> None:
+        pass
+
+    def pdf(self, **options) -> bytes:
+        return b"%PDF-1.7 fake"
+
+    def close(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    "euid, sandboxed, stderr",
+    [
+        (1000, True, ""),
+        (
+            0,
+            False,
+            "warning: Chromium runs without its sandbox because assessor.py runs as root; run `render --pdf` "
+            "as an ordinary user to decode candidates' images inside the sandbox\n",
+        ),
+    ],
+    ids=["ordinary-user-sandboxed", "root-says-it-cannot"],
+)
+def test_chromium_decodes_candidates_images_inside_its_sandbox_unless_root(
+    invoke, copy, monkeypatch, euid, sandboxed, stderr
+):
+    import playwright.sync_api
+
+    chromium = FakeChromium()
+    monkeypatch.setattr(playwright.sync_api, "sync_playwright", lambda: chromium)
+    monkeypatch.setattr(os, "geteuid", lambda: euid)
+    result = invoke("render", "--all", "--pdf", "--dir", copy.root, "--out", copy.root / "out")
+    assert result.exit_code == 0, result.output
+    assert chromium.launched.get("chromium_sandbox", False) is sandboxed
+    assert "--no-sandbox" not in chromium.launched["args"]
+    assert result.stderr == stderr
+    assert len(list((copy.root / "out").glob("*.pdf"))) == 3

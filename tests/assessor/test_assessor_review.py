@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
+import pytest
 from support.records import make_record, record_key, store_record
 
 from handler.record import parse_review
@@ -29,7 +29,8 @@ def review_args(submission_id: str, store, directory, recommend="lanjut", name="
     )
 
 
-def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
+@pytest.mark.clock
+def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path, clock):
     source = LocalStore(tmp_path / "source")
     record = make_record(seed)
     key = store_record(source, record)
@@ -38,6 +39,7 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
     for recommend, name in (("lanjut", "Asesor Satu"), ("tidak-lanjut", "Asesor Dua"), ("lanjut", "Asesor Tiga")):
         result = invoke(*review_args(sid, source.root, tmp_path / "none", recommend, name))
         assert result.exit_code == 0, result.output
+        clock.advance(minutes=1)
     keys = [obj.key for obj in source.list("reviews/")]
     assert len(keys) == 3 and all(REVIEW_KEY.match(k)["id"] == sid for k in keys)
     history = [parse_review(source.get(k), k) for k in keys]
@@ -52,7 +54,8 @@ def test_reviews_append_and_the_latest_counts(invoke, copy, seed, tmp_path):
     assert line.endswith("lanjut (Asesor Tiga)")
 
 
-def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
+@pytest.mark.clock
+def test_review_is_stored_in_the_contracts_shape(invoke, copy):
     sid = copy.records["typed"]["submission_id"]
     result = invoke(
         *review_args(
@@ -68,7 +71,6 @@ def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
     assert result.exit_code == 0, result.output
     key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
     data = json.loads((copy.root / key).read_bytes())
-    reviewed_at = data.pop("reviewed_at")
     assert data == {
         "record_version": 1,
         "submission_id": sid,
@@ -76,10 +78,9 @@ def test_review_is_stored_in_the_contracts_shape(invoke, copy, tmp_path):
         "assessor": {"name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
         "recommendation": "tidak_lanjut",
         "notes": "Bukti unit 3 belum memadai",
+        "reviewed_at": "2026-12-01T03:04:05.678Z",  # the assessor's clock, to the millisecond
     }
-    moment = datetime.strptime(reviewed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    assert abs((datetime.now(UTC) - moment).total_seconds()) < 60
-    assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/{moment:%Y%m%dT%H%M%S}.")
+    assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/20261201T030405.678")
 
 
 def test_review_goes_to_s3_and_into_the_pulled_copy(invoke, s3, bucket, seed, tmp_path):
@@ -129,3 +130,62 @@ def test_reviewing_a_damaged_record_is_refused_without_touching_it(invoke, tmp_p
         "LSP's administrator\n",
     )
     assert list(source.list("reviews/")) == [] and source.get(key) == b'{"record_version": 1, "submission_id": '
+
+
+# Options a terminal, a table or a printed form would show: one line of plain text for the name
+# and registration; notes may have lines and tabs, but no other control character.
+REFUSED_OPTIONS = [
+    ("assessor-escape", "--assessor", "Asesor\x1b[2J", "U+001B"),
+    ("assessor-c1-csi", "--assessor", "Asesor\x9b2J", "U+009B"),
+    ("assessor-bidi-override", "--assessor", "Asesor \u202eilaW", "U+202E"),
+    ("assessor-two-lines", "--assessor", "Asesor\nKedua", "U+000A"),
+    ("reg-terminal-title", "--reg", "MET.1\x1b]0;x\x07", "U+001B"),
+    ("reg-bidi-isolate", "--reg", "MET.1\u2066", "U+2066"),
+    ("notes-escape", "--notes", "Bukti cukup\x1b[31m", "U+001B"),
+    ("notes-bell", "--notes", "Bukti\x07 cukup", "U+0007"),
+    ("notes-c1-next-line", "--notes", "Bukti\x85cukup", "U+0085"),
+    ("notes-bidi-override", "--notes", "Bukti \u202ecukup", "U+202E"),
+    ("notes-bare-carriage-return", "--notes", "Bukti\rcukup", "U+000D"),
+]
+
+
+@pytest.mark.parametrize(
+    "option, value, code", [row[1:] for row in REFUSED_OPTIONS], ids=[row[0] for row in REFUSED_OPTIONS]
+)
+def test_review_refuses_control_characters_in_its_options(invoke, copy, option, value, code):
+    args = dict(zip(("--assessor", "--reg", "--notes"), ("Andriansyah Bachtillah", "MET.1", "Cukup"), strict=True))
+    args[option] = value
+    result = invoke(
+        "review", copy.records["typed"]["submission_id"], "--store", copy.root, "--dir", copy.root,
+        "--recommend", "lanjut", *(item for pair in args.items() for item in pair),
+    )  # fmt: skip
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for {option}: contains the control character {code}; type plain text"
+    )
+    assert not (
+        copy.root / "reviews" / "konsultasi-manajemen-pemasaran" / copy.records["typed"]["submission_id"]
+    ).exists()
+
+
+def test_review_notes_keep_their_lines_and_tabs(invoke, copy):
+    sid = copy.records["typed"]["submission_id"]
+    notes = "Unit 1:\tbukti cukup.\r\nUnit 3:\tbelum memadai."
+    result = invoke(*review_args(sid, copy.root, copy.root, "lanjut", "Asesor", "--notes", notes))
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
+    assert json.loads((copy.root / key).read_bytes())["notes"] == "Unit 1:\tbukti cukup.\nUnit 3:\tbelum memadai."
+
+
+@pytest.mark.clock
+def test_two_reviews_in_one_millisecond_get_keys_that_agree_with_their_bodies(invoke, copy, tmp_path):
+    sid = copy.records["typed"]["submission_id"]
+    for name in ("Asesor Satu", "Asesor Dua"):  # the same fixed clock: the second takes the next millisecond
+        assert invoke(*review_args(sid, copy.root, tmp_path / "none", "lanjut", name)).exit_code == 0
+    keys = sorted(obj.key for obj in LocalStore(copy.root).list(f"reviews/konsultasi-manajemen-pemasaran/{sid}/"))
+    assert [key.rsplit("/", 1)[1] for key in keys] == ["20261201T030405.678Z.json", "20261201T030405.679Z.json"]
+    assert [parse_review(LocalStore(copy.root).get(key), key).assessor_name for key in keys] == [
+        "Asesor Satu",
+        "Asesor Dua",
+    ]
+    assert invoke("list", copy.root).stdout.splitlines()[2].endswith("lanjut (Asesor Dua)")

@@ -318,14 +318,17 @@ def test_s3_reading_the_marker_failing_is_a_503(s3, bucket, catalog_dir, clock, 
 def test_local_store_leaves_no_temporary_file_and_keeps_records_private(tmp_path, catalog_dir, clock, payload):
     root = tmp_path / "var"
     api = configure_api(LocalStore(root), catalog_dir, clock)
+    previous = os.umask(0o022)  # the usual default, which would make new folders readable by everyone
     try:
         api.post(payload)
         api.post(payload)
     finally:
+        os.umask(previous)
         app.configure(None)
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert files == [RECORD, MARKER]
-    assert oct(os.stat(root / RECORD).st_mode & 0o777) == "0o600"
+    assert {oct(os.stat(root / key).st_mode & 0o777) for key in files} == {"0o600"}
+    assert {oct(p.stat().st_mode & 0o777) for p in [root, *root.rglob("*")] if p.is_dir()} == {"0o700"}
 
 
 def test_local_store_create_is_create_only(tmp_path):

@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSESSOR = ROOT / "assessor.py"
+# The assessor's clock in the tests run in process: after every record and review of the fixtures.
+NOW = datetime(2026, 12, 1, 3, 4, 5, 678000, tzinfo=UTC)
 EVIL_EVIDENCE = '<script>alert("x")</script></td><td>=HYPERLINK("http://evil.example","klik")'
 
 

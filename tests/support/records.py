@@ -17,9 +17,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from handler.record import Review, review_body, utc_stamp
+from handler.record import (
+    RECORD_VERSION,
+    Marker,
+    Review,
+    build_receipt,
+    marker_bytes,
+    review_bytes,
+    utc_timestamp,
+)
 from handler.scheme import Scheme
-from handler.store import Store, review_key, submission_key, submission_marker_key
+from handler.store import Store, submission_key, submission_marker_key
 
 RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123000, tzinfo=UTC)
 
@@ -75,9 +83,9 @@ def make_record(
         chosen = verdict(index, key)
         answers[key] = {"verdict": chosen, "evidence": evidence(index, key, chosen)}
     return {
-        "record_version": 1,
+        "record_version": RECORD_VERSION,
         "submission_id": submission_id or str(uuid.uuid4()),
-        "received_at": utc_stamp(received_at),
+        "received_at": utc_timestamp(received_at),
         "scheme": scheme.to_dict(),
         "candidate": {"name": name, "email": email, "phone": phone},
         "answers": answers,
@@ -100,20 +108,8 @@ def record_key(record: dict[str, Any]) -> str:
 def store_record(store: Store, record: dict[str, Any]) -> str:
     """Write the by-id marker and the record, create-only, the way the handler does; return the record's key."""
     key, body = record_key(record), record_body(record)
-    marker = {
-        "record_version": 1,
-        "key": key,
-        "fingerprint": hashlib.sha256(body).hexdigest(),
-        "receipt": {
-            "submission_id": record["submission_id"],
-            "received_at": record["received_at"],
-            "scheme": {"id": record["scheme"]["id"], "version": record["scheme"]["version"]},
-            "sha256": hashlib.sha256(body).hexdigest(),
-        },
-    }
-    store.create(
-        submission_marker_key(record["scheme"]["id"], record["submission_id"]), json.dumps(marker).encode("utf-8")
-    )
+    marker = Marker(key, hashlib.sha256(body).hexdigest(), build_receipt(record, body))
+    store.create(submission_marker_key(record["scheme"]["id"], record["submission_id"]), marker_bytes(marker))
     store.create(key, body)
     return key
 
@@ -126,10 +122,10 @@ def store_review(
     name: str = "Andriansyah Bachtillah",
     registration: str = "MET.000.001234 2020",
     notes: str | None = None,
-    reviewed_at: datetime | None = None,
+    reviewed_at: datetime,
 ) -> str:
-    moment = reviewed_at or datetime.now(UTC)
-    review = Review(record["submission_id"], record["scheme"]["id"], moment, name, registration, recommendation, notes)
-    key = review_key(record["scheme"]["id"], record["submission_id"], moment)
-    store.create(key, review_body(review))
-    return key
+    review = Review(
+        record["submission_id"], record["scheme"]["id"], reviewed_at, name, registration, recommendation, notes
+    )
+    store.create(review.key, review_bytes(review))
+    return review.key
