@@ -24,7 +24,7 @@ PIPELINE = INFRA / "pipeline.yaml"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
-# Read by the handler only in local mode (`build.py serve`), never in AWS: DESIGN.md, "Local mode".
+# Read by the handler only in local mode (`build.py serve`), never in AWS: docs/ARCHITECTURE.md, "Environment".
 LOCAL_ONLY_ENVIRONMENT = {"AWS_ENDPOINT_URL_S3"}
 
 
