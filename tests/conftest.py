@@ -5,15 +5,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.browser import CHROMIUM, CHROMIUM_ARGS, phone_context
+from support.clock import clock_shift_problem
 from support.schemes import FIXTURE_SCHEMES, SEED_ID, SMALL_SCHEMES
 
 from handler.scheme import Scheme, read_catalog_entry
 from swanilai import site
+
+
+def pytest_configure(config) -> None:
+    # tests/run reruns the `clock` tests under faketime; a clock that did not move must not pass for one that did.
+    problem = clock_shift_problem(os.environ, time.time())
+    if problem:
+        raise pytest.UsageError(problem)
+
 
 # The tests build from their own schemes (support/schemes.py), so an LSP's edit of its production
 # schemes never turns the tests red: schemes/ only has to pass `check` (test_architecture.py).
