@@ -121,7 +121,10 @@ def test_scheme_pages_stay_out_of_the_navigation_and_do_not_grow_with_the_catalo
 
 def test_page_embeds_scheme_id_version_and_api_url(tmp_path, seed):
     site.build(
-        api_url="https://api.example.test/submissions", site_dir=tmp_path / "site", catalog_dir=tmp_path / "catalog"
+        api_url="https://api.example.test/submissions",
+        site_dir=tmp_path / "site",
+        scheme_dir=SEED_FILE.parent,
+        catalog_dir=tmp_path / "catalog",
     )
     html = (tmp_path / "site" / "skema" / seed.id / "index.html").read_text(encoding="utf-8")
     assert f'data-scheme-id="{seed.id}"' in html

@@ -493,7 +493,7 @@ def scheme_problem_annotations(output: str) -> list[tuple[str, str, int, str]]:
 
 
 def test_check_problems_become_annotations_on_file_and_line(tmp_path):
-    seed = (ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml").read_text(encoding="utf-8")
+    seed = (ROOT / "tests" / "fixtures" / "schemes" / "konsultasi-manajemen-pemasaran.yaml").read_text(encoding="utf-8")
     broken = re.sub(r"(?m)^title: .*$", "title: 5", seed, count=1)
     schemes = tmp_path / "schemes"
     schemes.mkdir()
