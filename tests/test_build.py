@@ -80,12 +80,12 @@ def test_build_refuses_schemes_with_errors_and_keeps_the_old_site(tmp_path):
     scheme_dir = tmp_path / "schemes"
     scheme_dir.mkdir()
     (scheme_dir / "s.yaml").write_text("title: only\n", encoding="utf-8")
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("old")
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("old")
     with pytest.raises(site.BuildError, match=r"4 error\(s\) in .*schemes; fix them and build again"):
-        site.build(site_dir=site, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
-    assert (site / "index.html").read_text() == "old"
+        site.build(site_dir=site_dir, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
+    assert (site_dir / "index.html").read_text() == "old"
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.I)
