@@ -17,6 +17,19 @@ from support.schemes import FIXTURE_SCHEMES, SEED_ID, SMALL_SCHEMES
 from handler.scheme import Scheme, read_catalog_entry
 from swanilai import site
 
+# tests/run runs pytest-xdist with --dist loadgroup. Each module stays on one worker, so its
+# module-scoped fixtures (a browser, its pages, a sam build, a server) start once, as in a serial
+# run, except the modules below: their tests are independent and each runs a tool for tens of
+# seconds, so they are spread over the workers one test at a time.
+SPREAD_OVER_WORKERS = {"tests/infra/test_infra_template.py"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SPREAD_OVER_WORKERS:
+            item.add_marker(pytest.mark.xdist_group(module))
+
 
 def pytest_configure(config) -> None:
     # tests/run reruns the `clock` tests under faketime; a clock that did not move must not pass for one that did.
@@ -25,11 +38,10 @@ def pytest_configure(config) -> None:
         raise pytest.UsageError(problem)
 
 
+# -- schemes and the site
+
 # The tests build from their own schemes (support/schemes.py), so an LSP's edit of its production
 # schemes never turns the tests red: schemes/ only has to pass `check` (test_architecture.py).
-
-
-# -- schemes and the site
 
 
 @pytest.fixture(scope="session")
