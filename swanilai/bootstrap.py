@@ -3,7 +3,7 @@
 Standard library only: it runs under whatever `python3` the user typed, before `.venv/` exists.
 The pins live in `handler/requirements.txt` (what the Lambda ships) and `tests/requirements.txt`
 (the whole development environment); `pyproject.toml` makes `handler` and `swanilai` importable
-through an editable install, so no command edits `sys.path`.
+through an editable install, so no command edits the import path.
 """
 
 from __future__ import annotations

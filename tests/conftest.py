@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.browser import CHROMIUM, CHROMIUM_ARGS, phone_context
+from support.clock import clock_shift_problem
+from support.schemes import FIXTURE_SCHEMES, SEED_ID, SMALL_SCHEMES
 
 from handler.scheme import Scheme, read_catalog_entry
 from swanilai import site
 
-HERE = Path(__file__).resolve().parent
-# The tests' own schemes: a copy of the seed as it was transcribed, so an LSP's edit of its
-# production scheme never turns the tests red (schemes/ only has to pass `check`).
-FIXTURE_SCHEMES = HERE / "fixtures" / "schemes"
-SEED_ID = "konsultasi-manajemen-pemasaran"
+# tests/run runs pytest-xdist with --dist loadgroup. Each module stays on one worker, so its
+# module-scoped fixtures (a browser, its pages, a sam build, a server) start once, as in a serial
+# run, except the modules below: their tests are independent and each runs a tool for tens of
+# seconds, so they are spread over the workers one test at a time.
+SPREAD_OVER_WORKERS = {"tests/infra/test_infra_template.py"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SPREAD_OVER_WORKERS:
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+def pytest_configure(config) -> None:
+    # tests/run reruns the `clock` tests under faketime; a clock that did not move must not pass for one that did.
+    problem = clock_shift_problem(os.environ, time.time())
+    if problem:
+        raise pytest.UsageError(problem)
 
 
 # -- schemes and the site
+
+# The tests build from their own schemes (support/schemes.py), so an LSP's edit of its production
+# schemes never turns the tests red: schemes/ only has to pass `check` (test_architecture.py).
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +67,24 @@ def seed(catalog_dir) -> Scheme:
     scheme = read_catalog_entry(catalog_dir, SEED_ID)
     assert scheme is not None
     return scheme
+
+
+@pytest.fixture(scope="session")
+def small_schemes() -> dict[str, Scheme]:
+    """The synthetic schemes of tests/fixtures/small/ by id, checked and compiled (no site built)."""
+    from swanilai.scheme_source import check_schemes
+
+    result = check_schemes(SMALL_SCHEMES)
+    assert result.errors == [], result.errors
+    return {scheme.id: scheme for scheme in result.schemes}
+
+
+@pytest.fixture(scope="session")
+def small_catalog_dir(small_schemes, tmp_path_factory) -> Path:
+    """A compiled catalog of the small schemes, for handler tests that need no site."""
+    out = tmp_path_factory.mktemp("small-catalog")
+    site.write_catalog(small_schemes.values(), out)
+    return out
 
 
 # -- AWS, in process
@@ -81,6 +121,65 @@ def bucket(s3) -> str:
     name = "swanilai-test-submissions"
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
     return name
+
+
+# -- AWS over HTTP: one moto S3 server, for code that runs as its own process (`build.py serve`, `assessor.py`)
+
+# The server runs in a process of its own, not in pytest's: moto's in-process mock (`s3` above) resets
+# every backend of this process when it starts and stops, which would empty a server living here.
+_MOTO_SERVER = """
+import logging, sys
+from moto.server import ThreadedMotoServer
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the tests' stderr
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+print(server.get_host_and_port()[1], flush=True)
+sys.stdin.read()  # until pytest closes the pipe or dies: the server never outlives the session
+server.stop()
+"""
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto S3 server on 127.0.0.1 (ephemeral port), one per session (per xdist worker).
+
+    Session scope: it starts in about a second and holds nothing between tests, because every test
+    makes its own bucket (`server_bucket`) with a unique name.
+    """
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _MOTO_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+    )
+    port = process.stdout.readline().strip()
+    if not port.isdigit():
+        process.kill()
+        pytest.fail(f"the moto server did not start (exit {process.wait()})")
+    yield f"http://127.0.0.1:{port}"
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def server_bucket(moto_endpoint):
+    """A fresh bucket with a unique name on the moto server, and a boto3 client for it."""
+    import uuid
+
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    name = f"swanilai-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+    return client, name
 
 
 # -- a real browser

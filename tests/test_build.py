@@ -80,12 +80,12 @@ def test_build_refuses_schemes_with_errors_and_keeps_the_old_site(tmp_path):
     scheme_dir = tmp_path / "schemes"
     scheme_dir.mkdir()
     (scheme_dir / "s.yaml").write_text("title: only\n", encoding="utf-8")
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("old")
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("old")
     with pytest.raises(site.BuildError, match=r"4 error\(s\) in .*schemes; fix them and build again"):
-        site.build(site_dir=site, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
-    assert (site / "index.html").read_text() == "old"
+        site.build(site_dir=site_dir, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
+    assert (site_dir / "index.html").read_text() == "old"
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.I)
@@ -121,7 +121,10 @@ def test_scheme_pages_stay_out_of_the_navigation_and_do_not_grow_with_the_catalo
 
 def test_page_embeds_scheme_id_version_and_api_url(tmp_path, seed):
     site.build(
-        api_url="https://api.example.test/submissions", site_dir=tmp_path / "site", catalog_dir=tmp_path / "catalog"
+        api_url="https://api.example.test/submissions",
+        site_dir=tmp_path / "site",
+        scheme_dir=SEED_FILE.parent,
+        catalog_dir=tmp_path / "catalog",
     )
     html = (tmp_path / "site" / "skema" / seed.id / "index.html").read_text(encoding="utf-8")
     assert f'data-scheme-id="{seed.id}"' in html

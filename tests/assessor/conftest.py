@@ -1,9 +1,7 @@
-"""Fixtures for assessor.py: a pulled copy with records and reviews, a moto server, the CLI in and out of process."""
+"""Fixtures for assessor.py: a pulled copy with records and reviews, the CLI in process (the moto server is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -81,38 +79,3 @@ def invoke(clock):
         return CliRunner().invoke(cli, [str(arg) for arg in args], prog_name="assessor.py", obj=Runtime(clock))
 
     return run
-
-
-# -- S3 over HTTP, for the command run as a separate process
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """A moto S3 server on 127.0.0.1 (ephemeral port), for `assessor.py` run as its own process."""
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def server_bucket(moto_endpoint):
-    """A fresh bucket on the moto server and a boto3 client for it."""
-    import uuid
-
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=moto_endpoint,
-        region_name="ap-southeast-3",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    name = f"swanilai-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
-    return client, name

@@ -28,14 +28,3 @@ def api(tmp_path, catalog_dir, clock):
 @pytest.fixture
 def payload(seed) -> dict[str, Any]:
     return full_payload(seed)
-
-
-@pytest.fixture
-def moto_server(aws_env):
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.handler import Served, check_response, free_port, full_payload
+from support.schemes import FIXTURE_SCHEMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "konsultasi-manajemen-pemasaran"
@@ -63,7 +64,7 @@ def served(tmp_path):
     servers: list[Served] = []
 
     def start(port: int | None = None) -> Served:
-        server = Served(port or free_port(), tmp_path / "var", tmp_path / "site")
+        server = Served(port or free_port(), tmp_path / "var", tmp_path / "site", schemes=FIXTURE_SCHEMES)
         servers.append(server)
         return server
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.handler import Served, check_response, free_port, full_payload
+from support.schemes import FIXTURE_SCHEMES
 
 from handler import app
 from swanilai import publish
@@ -375,40 +376,43 @@ def _moto_env(endpoint: str, bucket: str) -> dict:
     }
 
 
-def test_serve_with_a_missing_bucket_says_so_in_one_line(moto_server, tmp_path):
+def test_serve_with_a_missing_bucket_says_so_in_one_line(moto_endpoint, tmp_path):
     result = run_build_py(
         "serve",
         "--port",
         str(free_port()),
         "--site-dir",
         str(tmp_path / "site"),
-        env=_moto_env(moto_server, "no-such-bucket"),
+        env=_moto_env(moto_endpoint, "no-such-bucket"),
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: cannot use bucket 'no-such-bucket' at {moto_server} (404); create it first, or unset "
+        f"error: cannot use bucket 'no-such-bucket' at {moto_endpoint} (404); create it first, or unset "
         "SUBMISSIONS_BUCKET to store under --store"
     )
 
 
-def test_serve_with_submissions_bucket_stores_in_s3(moto_server, tmp_path, seed):
-    import boto3
-
-    s3 = boto3.client("s3", endpoint_url=moto_server, region_name="ap-southeast-3")
-    s3.create_bucket(Bucket="lsp-local", CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
-    served = Served(free_port(), tmp_path / "var", tmp_path / "site", env=_moto_env(moto_server, "lsp-local"))
+def test_serve_with_submissions_bucket_stores_in_s3(moto_endpoint, server_bucket, tmp_path, seed):
+    s3, bucket = server_bucket
+    served = Served(
+        free_port(),
+        tmp_path / "var",
+        tmp_path / "site",
+        env=_moto_env(moto_endpoint, bucket),
+        schemes=FIXTURE_SCHEMES,
+    )
     try:
-        assert "  submissions are stored in s3://lsp-local/\n" in served.output
+        assert f"  submissions are stored in s3://{bucket}/\n" in served.output
         payload = full_payload(seed)
         status, _, receipt = post(served.port, payload)
         assert status == 201
-        keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket="lsp-local")["Contents"])
+        keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"])
         day = receipt["received_at"][:10].replace("-", "/")
         assert keys == [
             f"submissions/{SEED}/{day}/{payload['submission_id']}.json",
             f"submissions/{SEED}/by-id/{payload['submission_id']}.marker",
         ]
-        head = s3.head_object(Bucket="lsp-local", Key=keys[0])
+        head = s3.head_object(Bucket=bucket, Key=keys[0])
         assert head["ServerSideEncryption"] == "AES256"
     finally:
         assert served.stop() == 0

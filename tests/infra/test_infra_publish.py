@@ -164,17 +164,50 @@ def test_without_the_script_hashes_the_csp_blocks_materials_inline_scripts(brows
 # -- the function package
 
 
-def test_stage_lays_out_the_handler_package_with_the_catalog_inside(tmp_path, catalog_dir):
+# What the Lambda runs, and all it ships: the one list to update when handler/ gains or loses a module.
+LAMBDA_MODULES = (
+    "__init__",
+    "app",
+    "catalog",
+    "config",
+    "errors",
+    "fields",
+    "filing",
+    "log",
+    "record",
+    "request",
+    "response",
+    "scheme",
+    "store",
+    "submission",
+)
+
+
+def lambda_files(scheme_ids: list[str]) -> list[str]:
+    """The staged function's exact file list: the modules, the compiled catalog, the pins for `sam build`."""
+    return sorted(
+        [f"handler/{module}.py" for module in LAMBDA_MODULES]
+        + [f"handler/catalog/{scheme_id}.json" for scheme_id in scheme_ids]
+        + ["requirements.txt"]
+    )
+
+
+def test_stage_ships_exactly_the_lambda_runtime_files(tmp_path, catalog_dir):
+    # The real handler/, copied with what a working tree accumulates that must never ship.
     handler_dir = tmp_path / "handler"
-    handler_dir.mkdir()
-    (handler_dir / "app.py").write_text("def lambda_handler(event, context): ...\n")
-    (handler_dir / "requirements.txt").write_text("boto3==1.44.5\n")
-    (handler_dir / "catalog").mkdir()
-    (handler_dir / "catalog" / "stale.json").write_text("{}")  # from an earlier build: must not ship
+    shutil.copytree(publish.HANDLER_DIR, handler_dir, ignore=shutil.ignore_patterns("__pycache__", "catalog"))
     (handler_dir / "__pycache__").mkdir()
+    (handler_dir / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"\x00")
+    (handler_dir / "catalog").mkdir()
+    (handler_dir / "catalog" / "stale.json").write_text("{}")  # from an earlier build
     dest = publish.stage_function(catalog_dir, dest=tmp_path / "stage", handler_dir=handler_dir)
-    shipped = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())
-    assert shipped == ["handler/app.py", f"handler/catalog/{SEED_ID}.json", "requirements.txt"]
+    shipped = {str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file()}
+    expected = set(lambda_files(sorted(p.stem for p in catalog_dir.glob("*.json"))))
+    assert (sorted(shipped - expected), sorted(expected - shipped)) == ([], []), (
+        "the staged function (unexpected files, missing files): a new runtime module of handler/ goes into "
+        "LAMBDA_MODULES; anything else (tests, docs, build-time code) does not belong in handler/"
+    )
+    assert (dest / "requirements.txt").read_bytes() == (publish.HANDLER_DIR / "requirements.txt").read_bytes()
 
 
 def test_stage_refuses_a_handler_without_its_entry_point(tmp_path, catalog_dir):

@@ -28,7 +28,7 @@ FORM_JS = ROOT / "site_src" / "docs" / "assets" / "form.js"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
-# Read by the handler only in local mode (`build.py serve`), never in AWS: DESIGN.md, "Local mode".
+# Read by the handler only in local mode (`build.py serve`), never in AWS: docs/ARCHITECTURE.md, "Environment".
 LOCAL_ONLY_ENVIRONMENT = {"AWS_ENDPOINT_URL_S3"}
 
 
@@ -644,7 +644,7 @@ def scheme_problem_annotations(output: str) -> list[tuple[str, str, int, str]]:
 
 
 def test_check_problems_become_annotations_on_file_and_line(tmp_path):
-    seed = (ROOT / "schemes" / "konsultasi-manajemen-pemasaran.yaml").read_text(encoding="utf-8")
+    seed = (ROOT / "tests" / "fixtures" / "schemes" / "konsultasi-manajemen-pemasaran.yaml").read_text(encoding="utf-8")
     broken = re.sub(r"(?m)^title: .*$", "title: 5", seed, count=1)
     schemes = tmp_path / "schemes"
     schemes.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from support.page import RECEIPT, fake_api, fill_valid, no_script_errors_nor_outside_requests, open_seed, run_axe  # noqa: F401 (autouse fixture)
+from support.page import RECEIPT, fake_api, fill_valid, open_seed, run_axe
 
 pytestmark = pytest.mark.browser
 

@@ -7,14 +7,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support.page import (  # noqa: F401 (no_script_errors_nor_outside_requests: autouse fixture)
+from support.page import (
     DRAFT_KEY,
     NAME,
     SEED_PATH,
     draft,
     draw_signature,
     fill_valid,
-    no_script_errors_nor_outside_requests,
     open_seed,
 )
 

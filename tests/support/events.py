@@ -90,7 +90,7 @@ def event_text(event: dict[str, Any]) -> str:
 def seed_scheme():
     from swanilai.scheme_source import check_schemes
 
-    result = check_schemes(ROOT / "schemes")
+    result = check_schemes(ROOT / "tests" / "fixtures" / "schemes")  # the tests' seed, as the `seed` fixture
     return next(scheme for scheme in result.schemes if scheme.id == SEED_ID)
 
 

@@ -1,4 +1,4 @@
-"""Stored records built exactly as DESIGN.md's record contract says, for the assessor tests.
+"""Stored records built exactly as the record contract of docs/ARCHITECTURE.md says, for the assessor tests.
 
 The handler writes the real ones; these tests must not depend on it, so they build the same shape
 from a Scheme: record_version, submission_id, received_at, the scheme's own copy (Scheme.to_dict()),
