@@ -132,6 +132,8 @@ TEXT_RULES: dict[str, dict[str, Any]] = {
 SIGNATURE_PNG = {
     "prefix": png.DATA_URL_PREFIX,
     "magic": list(png.MAGIC),
+    "bit_depths": {str(colour): list(depths) for colour, depths in png.BIT_DEPTHS.items()},
+    "max_dimension": png.MAX_DIMENSION,
     "max_bytes": SIGNATURE_PNG_MAX_BYTES,
     "max_width": SIGNATURE_PNG_MAX_WIDTH,
     "max_height": SIGNATURE_PNG_MAX_HEIGHT,
@@ -285,7 +287,10 @@ ERRORS: dict[str, dict[str, Any]] = {
     "unsupported_media_type": {
         "status": 415,
         "retryable": False,
-        "message": "Format pengiriman tidak didukung: kirim isian sebagai JSON (Content-Type: application/json).",
+        "message": (
+            "Format pengiriman tidak dikenali server (yang diterima hanya JSON). Muat ulang halaman, lalu "
+            "kirim kembali; bila tetap gagal, hubungi LSP."
+        ),
     },
     "throttled": {
         "status": 429,

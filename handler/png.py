@@ -24,9 +24,9 @@ MAGIC = b"\x89PNG\r\n\x1a\n"
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 _BASE64 = re.compile(BASE64_PATTERN)
 # Bit depths the PNG specification allows for each colour type (11.2.2, Table 11.1).
-_BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+MAX_DIMENSION = 2**31 - 1
 _IHDR = struct.Struct(">I4sIIBBBBB")  # length, type, width, height, depth, colour, compression, filter, interlace
-_MAX_DIMENSION = 2**31 - 1
 
 
 class PngRefused(ValueError):
@@ -76,9 +76,9 @@ def read_header(image: bytes) -> PngHeader:
     if (
         length != 13
         or kind != b"IHDR"
-        or not 0 < width <= _MAX_DIMENSION
-        or not 0 < height <= _MAX_DIMENSION
-        or depth not in _BIT_DEPTHS.get(colour, ())
+        or not 0 < width <= MAX_DIMENSION
+        or not 0 < height <= MAX_DIMENSION
+        or depth not in BIT_DEPTHS.get(colour, ())
         or (compression, filtering) != (0, 0)
         or interlace not in (0, 1)
     ):

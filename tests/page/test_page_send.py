@@ -248,8 +248,9 @@ def test_409_submission_conflict_shows_the_earlier_receipt(page):
         pytest.param(
             415,
             {},
-            "Server menolak format kiriman. Muat ulang halaman ini, lalu kirim lagi. "
-            "Jawaban Anda tetap tersimpan di perangkat ini.",
+            # No message from the server: the rule table's message for its status.
+            "Format pengiriman tidak dikenali server (yang diterima hanya JSON). Muat ulang halaman, lalu kirim "
+            "kembali; bila tetap gagal, hubungi LSP. Jawaban Anda tetap tersimpan di perangkat ini.",
             id="415-without-body",
         ),
         pytest.param(
