@@ -89,7 +89,7 @@
       }
       if (code === 409 && answer.error === "scheme_outdated") return outdated(answer);
       if (code === 409 && answer.error === "submission_conflict" && answer.receipt) {
-        return parts.receipt.succeed(answer.receipt, "Asesmen mandiri dengan nomor pengiriman ini sudah diterima sebelumnya. Berikut tanda terimanya; perubahan yang Anda buat setelah pengiriman itu tidak tercatat.");
+        return parts.receipt.succeed(answer.receipt, answer.message || checks.error("submission_conflict"));
       }
       if (code === 429 || code >= 500 || answer.retryable === true) return retryLater(code, answer, response);
       attempt = 0;
