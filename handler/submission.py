@@ -163,9 +163,6 @@ class _Found:
         self.client_named += 1
         self.add(field, message)
 
-    def __contains__(self, field: str) -> bool:
-        return field in self.fields
-
     def __bool__(self) -> bool:
         return bool(self.fields) or self.unreported > 0
 

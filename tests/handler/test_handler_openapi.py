@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from support.handler import openapi, schema_errors
 
 from handler import errors, fields
@@ -76,3 +78,32 @@ def test_request_schema_refuses_what_the_handler_refuses(seed):
         {**good, "scheme": {"id": "A B", "version": seed.version}},
     ):
         assert schema_errors(broken, "#/components/schemas/Submission") != []
+
+
+def test_no_candidate_sentence_is_written_outside_the_rule_table():
+    import ast
+    from pathlib import Path
+
+    import handler
+
+    indonesian = re.compile(r"\b(Anda|tidak|kirim|isian|halaman|wajib|silakan|mohon)\b", re.IGNORECASE)
+    found = []
+    for path in sorted(Path(handler.__file__).parent.glob("*.py")):
+        if path.name == "fields.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and indonesian.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:60]}")
+    assert found == []
+
+
+def test_the_rule_table_is_plain_json_data():
+    import json as json_module
+
+    table = fields.page_rules()
+    assert json_module.loads(json_module.dumps(table)) == json_module.loads(json_module.dumps(table, sort_keys=True))
+    for rule in fields.MESSAGES:
+        assert fields.MESSAGES[rule].strip() == fields.MESSAGES[rule]
+    # Every message a text rule names exists.
+    named = [rule[key] for rule in fields.TEXT_RULES.values() for key in ("required", "invalid") if key in rule]
+    assert set(named) <= set(fields.MESSAGES)

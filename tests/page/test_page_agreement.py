@@ -379,3 +379,12 @@ def test_a_page_with_its_table_does_not_show_the_warning(phone, static_url):
     open_seed(phone, static_url)
     assert phone.locator("#rules-missing").is_hidden()
     assert phone.locator("#submit").is_enabled()
+
+
+def test_the_embedded_table_cannot_end_its_script_element(monkeypatch):
+    from swanilai import site_hooks
+
+    monkeypatch.setattr(fields, "page_rules", lambda: {"x": "</script><!-- & -->"})
+    text = str(site_hooks.rules_json())
+    assert not set("<>&") & set(text)
+    assert json.loads(text) == {"x": "</script><!-- & -->"}
