@@ -1,14 +1,7 @@
-/* Swanilai form, part "checks": the rule table and the checks a submission must pass.
- *
- * The table is the handler's own (handler/fields.py), embedded by the build as JSON data in
- * <script type="application/json" id="swanilai-rules">. Nothing here holds a limit, a pattern or a
- * message: every one comes from the table, and the steps and their order are the handler's
- * (handler/submission.py), so the page and the server give the same verdict and the same message
- * (tests/page/test_page_agreement.py runs both over one table of cases).
- *
- * The checks are pure: they take the submission as the page would send it (plain strings and
- * booleans) and return [field name, message] pairs in page order.
- */
+/* Swanilai form, part "checks": the rule table (handler/fields.py, embedded by the build as JSON in
+ * #swanilai-rules) and the handler's checks (handler/submission.py), step for step, on the submission
+ * exactly as the page would send it. No limit, pattern or message is written here; the page and the
+ * server agree by construction (tests/page/test_page_agreement.py). Pure: [field, message] pairs out. */
 (() => {
   "use strict";
 

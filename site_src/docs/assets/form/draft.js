@@ -1,12 +1,6 @@
-/* Swanilai form, part "draft": the candidate's answers kept in this browser as they type.
- *
- * - Every change is saved at once in localStorage under "swanilai:draft:<scheme id>", answers keyed
- *   by element key, and restored on reload. A draft saved under an older scheme version gives back
- *   the answers whose element key still exists; answers of keys no longer in the page are kept aside
- *   in the draft ("set_aside": never shown, never sent) so nothing typed is lost.
- * - The draft's submission_id (a UUID v4 made on the first visit) is the idempotency key of sending.
- * - Personal data goes to localStorage only; a storage that fails is reported, never thrown.
- */
+/* Swanilai form, part "draft": answers saved in localStorage ("swanilai:draft:<scheme id>") as the
+ * candidate types and restored on reload. Answers of elements a newer scheme no longer has are kept
+ * aside in the draft ("set_aside": never shown, never sent). Its submission_id is the idempotency key. */
 (() => {
   "use strict";
 

@@ -1,9 +1,5 @@
-/* Swanilai form, part "errors": what is wrong, shown where the candidate looks.
- *
- * A summary at the top with a link to each field, a message beside each field (data-error-for),
- * aria-invalid on its controls; in page order, whether the page's checks or the server found them.
- * After a change, messages already shown are updated or dropped, never added while typing.
- */
+/* Swanilai form, part "errors": a summary with links, a message beside each field (data-error-for)
+ * and aria-invalid, in page order, from the page's checks or a 400's `fields`. */
 (() => {
   "use strict";
 

@@ -1,9 +1,5 @@
-/* Swanilai form, part "receipt": what the candidate keeps after the server stored the submission.
- *
- * The receipt (submission id, time received, verification code) is kept in localStorage under
- * "swanilai:receipt:<scheme id>" before the draft is removed, shown in place of the form, printable,
- * and shown again on the next visit until the candidate starts a new form.
- */
+/* Swanilai form, part "receipt": kept in localStorage ("swanilai:receipt:<scheme id>") before the draft
+ * is removed, shown in place of the form, printable, and again on the next visit until "Isi formulir baru". */
 (() => {
   "use strict";
 

@@ -1,16 +1,8 @@
-/* Swanilai form, part "sending": Kirim checks everything, then POSTs the submission, once.
- *
- * - The page's checks run first (part "checks"); nothing invalid leaves the page.
- * - The submission JSON (docs/openapi.yaml) goes to the form's data-api-url with the draft's
- *   submission_id as idempotency key.
- * - Network errors, 429 and 5xx keep the draft and retry with exponential backoff (6 automatic
- *   tries, then a "Coba kirim lagi" button); 409 scheme_outdated reloads the page once, keeping the
- *   draft; a 400 shows the server's field messages beside the fields.
- *
- * Test hooks: window.SWANILAI_RETRY_BASE_MS (or data-retry-base-ms on the form) sets the first retry
- * delay (default 2000 ms; delays double up to 15x that); window.SWANILAI_TIMEOUT_MS the request
- * timeout (default 30000 ms).
- */
+/* Swanilai form, part "sending": Kirim checks, then POSTs once with the draft's submission_id.
+ * Network errors, 429 and 5xx keep the draft and retry with backoff (6 automatic tries, then "Coba
+ * kirim lagi"); 409 scheme_outdated reloads once; a 400 shows the server's messages by the fields.
+ * Test hooks: window.SWANILAI_RETRY_BASE_MS (or data-retry-base-ms; default 2000, doubling up to 15x)
+ * and window.SWANILAI_TIMEOUT_MS (default 30000). */
 (() => {
   "use strict";
 
