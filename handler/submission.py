@@ -31,15 +31,42 @@ _PATTERNS = {name: re.compile(pattern) for name, pattern in f.PATTERNS.items()}
 _SPACE = "".join(chr(c) for low, high in f.SPACE for c in range(low, high + 1))
 
 
-def _character_class(*ranges: list[list[int]]) -> re.Pattern[str]:
-    # The table's ranges as one regex class: Python's fast path for what the page does by a loop.
-    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for group in ranges for low, high in group) + "]")
+class _Characters:
+    """Some of the table's code point ranges, found fast.
+
+    Python compiles a class of BMP ranges into a bitmap, but walks a list for ranges beyond the BMP
+    (20x slower on every character). So those get their own class, searched only in the rare text
+    that holds a character beyond the BMP at all.
+    """
+
+    def __init__(self, *groups: list[list[int]]) -> None:
+        ranges = [pair for group in groups for pair in group]
+        assert all(high <= 0xFFFF or low > 0xFFFF for low, high in ranges), "a range crosses U+FFFF"
+        self._bmp = _class([pair for pair in ranges if pair[1] <= 0xFFFF])
+        astral = [pair for pair in ranges if pair[0] > 0xFFFF]
+        self._astral = _class(astral) if astral else None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = self._bmp.search(text)
+        if self._astral is not None and not text.isascii() and _BEYOND_BMP.search(text):
+            beyond = self._astral.search(text, 0, found.start() if found else len(text))
+            found = beyond or found
+        return found
+
+    def sub(self, replacement: str, text: str) -> str:
+        text = self._bmp.sub(replacement, text)
+        return self._astral.sub(replacement, text) if self._astral is not None else text
 
 
-_LINE_BREAK = _character_class(f.LINE_BREAKS)
-_REFUSED_IN_TEXT = _character_class(f.UNSTORABLE)
-_REFUSED_IN_LINE = _character_class(f.UNSTORABLE, f.BIDI_CONTROLS)
-_NOT_ECHOED = _character_class(f.UNSTORABLE, f.LINE_BREAKS, f.BIDI_CONTROLS)
+def _class(ranges: list[list[int]]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]")
+
+
+_BEYOND_BMP = re.compile("[\\U00010000-\\U0010ffff]")
+_LINE_BREAK = _Characters(f.LINE_BREAKS)
+_REFUSED_IN_TEXT = _Characters(f.UNSTORABLE)
+_REFUSED_IN_LINE = _Characters(f.UNSTORABLE, f.BIDI_CONTROLS)
+_NOT_ECHOED = _Characters(f.UNSTORABLE, f.LINE_BREAKS, f.BIDI_CONTROLS)
 _PNG_REFUSED = {
     "not_png": "signature.not_png",
     "too_big": "signature.png_too_big",
@@ -157,11 +184,16 @@ class _Found:
         self.fields.setdefault(field, message)
 
     def add_client_named(self, field: str, message: str) -> None:
-        if self.client_named >= f.CLIENT_NAMES_REPORTED:
+        if self.full:
             self.unreported += 1
             return
         self.client_named += 1
         self.add(field, message)
+
+    @property
+    def full(self) -> bool:
+        """No more client-named field will be reported: checking the rest can only waste time."""
+        return self.client_named >= f.CLIENT_NAMES_REPORTED
 
     def __bool__(self) -> bool:
         return bool(self.fields) or self.unreported > 0
@@ -192,6 +224,8 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
     for key in payload:
         if key not in TOP_LEVEL_KEYS:
             found.add_client_named(shown(key), f.message("field.unknown"))
+            if found.full:
+                break
     if found:
         raise SubmissionProblems(found.fields)
     assert ref is not None and submission_id and name is not None and signature is not None
@@ -214,6 +248,9 @@ def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tu
     if scheme is None:
         # The keys are the client's own: each is echoed shortened and counts against the budget.
         for key in value:
+            if found.full:
+                found.unreported += 1  # invalid already; the rest would not be reported
+                break
             if _REFUSED_IN_TEXT.search(key):
                 found.add_client_named(f"{f.ANSWERS}[{shown(key)}]", f.message("answers.unknown_element"))
                 continue
@@ -230,6 +267,8 @@ def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tu
     for key in value:
         if key not in elements:
             found.add_client_named(f"{f.ANSWERS}[{shown(key)}]", f.message("answers.unknown_element"))
+            if found.full:
+                break
     return tuple(answers)
 
 
@@ -265,16 +304,27 @@ def _check_answer(value: Any, element: str, key: str, repeated: bool, report: Re
         if name not in ANSWER_KEYS:
             found.add_client_named(f"{f.ANSWERS}[{key}].{shown(name)}", f.message("field.unknown"))
             valid = False
+            if found.full:
+                break
     return Answer(verdict, evidence) if valid and evidence is not None else None
 
 
 def element_labels(scheme: Scheme) -> dict[str, str]:
     """Each element key, in page order, with the name the page gives it: "Unit 1, elemen 3"."""
-    return {
-        element.key: f.render(f.LABELS["element"], unit=position, element=element.number)
-        for position, unit in enumerate(scheme.units, start=1)
-        for element in unit.elements
-    }
+    labels = _element_labels.get((scheme.id, scheme.version))
+    if labels is None:
+        labels = {
+            element.key: f.render(f.LABELS["element"], unit=position, element=element.number)
+            for position, unit in enumerate(scheme.units, start=1)
+            for element in unit.elements
+        }
+        _element_labels[(scheme.id, scheme.version)] = labels
+    return labels
+
+
+# By scheme id and version (the version is the hash of the content). Only schemes of the catalog
+# get here, so the catalog's size bounds it, as it bounds handler.catalog's own cache.
+_element_labels: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def _check_candidate(value: Any, found: _Found) -> tuple[str | None, str | None, str | None]:
@@ -296,6 +346,8 @@ def _check_candidate(value: Any, found: _Found) -> tuple[str | None, str | None,
     for key in value:
         if key not in CANDIDATE_KEYS:
             found.add_client_named(f"{f.CANDIDATE}.{shown(key)}", f.message("field.unknown"))
+            if found.full:
+                break
     name, email, phone = texts
     return name, email or None, phone or None
 
@@ -380,6 +432,8 @@ def _check_drawn_signature(value: str, label: str, found: _Found) -> Signature |
 
 def shown(name: str) -> str:
     """A name the client made up, as an error may echo it: at most CLIENT_NAME_SHOWN code points, inert."""
+    if len(name) <= f.CLIENT_NAME_SHOWN and name.isascii() and name.isprintable():
+        return name  # the usual case, and the cheap one: nothing to shorten or replace
     safe = _NOT_ECHOED.sub("\ufffd", name[: f.CLIENT_NAME_SHOWN])
     return safe if len(name) <= f.CLIENT_NAME_SHOWN else safe + "\u2026"
 

@@ -84,7 +84,7 @@
       return [trimmed, null];
     }
 
-    const fieldOf = (template, key) => template.replace("{key}", key);
+    const fieldOf = (template, key) => template.replace("{key}", () => key); // no $& patterns from a key
 
     // One element's answer, as the page sends it: { verdict: "" | "K" | "BK", evidence: "..." }.
     function element(el, answer) {
