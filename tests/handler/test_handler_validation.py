@@ -545,6 +545,7 @@ def test_a_drawn_signature_is_refused_by_its_png_header(api, payload, image, mes
     result = api.post(payload)
     assert (result.status, result.json["error"]) == (400, "invalid_submission")
     assert result.fields == {"signature": message}
+    assert result.json["message"] == "1 isian perlu diperbaiki. Periksa pesan pada setiap kolom, lalu kirim kembali."
     assert api.keys() == []
 
 
