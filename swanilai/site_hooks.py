@@ -1,7 +1,8 @@
 """mkdocs hooks: one generated page per scheme in the compiled catalog, and the home page's list.
 
 mkdocs.yml names this file under `hooks:`. The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
-content, skipping Markdown: the form is HTML already, and Markdown would cost time per page.
+content, skipping Markdown: the form is HTML already, and Markdown would cost time per page. Each form
+carries the handler's rule table (handler.fields.page_rules) as JSON data, which the page's checks read.
 """
 
 from __future__ import annotations
