@@ -1,47 +1,76 @@
 """A candidate's submission: validation against the scheme (the stored record is handler/record.py's).
 
-Validation reports every problem at once, keyed by the page's own field names (handler.fields),
-in Bahasa Indonesia, naming each field by its label. It checks types strictly: whatever a client
-sends, the answer is a field message, never an exception. Standard library only (Lambda).
+Validation reports every problem at once, keyed by the page's own field names, in Bahasa
+Indonesia, naming each field by its label. Limits, patterns, characters and messages all come from
+the rule table (handler.fields), which the page applies too, so both give the same verdict and the
+same message. It checks types strictly: whatever a client sends, the answer is a field message,
+never an exception, and every accepted string can be encoded as UTF-8. Names a client made up (keys
+the form does not have) are echoed shortened and made inert, and at most CLIENT_NAMES_REPORTED of
+them, so an error can never grow with the request. Standard library only (Lambda).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from handler import fields as f
+from handler import png
 from handler.record import Answer, Signature
-from handler.scheme import Scheme, canonical_json, is_scheme_id, plain_text
+from handler.scheme import Scheme, canonical_json, is_scheme_id
 
 TOP_LEVEL_KEYS = frozenset({f.SCHEME, f.SUBMISSION_ID, f.CANDIDATE, f.ANSWERS, f.DECLARATION, f.SIGNATURE, f.HONEYPOT})
 CANDIDATE_KEYS = ("name", "email", "phone")
 ANSWER_KEYS = frozenset({"verdict", "evidence"})
-PNG_DATA_URL_PREFIX = "data:image/png;base64,"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Unknown keys are named in the response; a hostile body must not turn that into a huge answer.
-UNKNOWN_KEYS_REPORTED = 20
-UNKNOWN_KEY_SHOWN = 100
 
-# Version 4 (random) UUIDs only: the page makes them with crypto.randomUUID().
-_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-# Pragmatic: the WHATWG form rule for type=email, plus a dot in the domain (a real address).
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
-)
-_PHONE = re.compile(f.PHONE_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Fields the page fills in itself, named as the candidate sees them (the receipt says "Nomor pengiriman").
-_SCHEME_LABEL = "Skema sertifikasi"
-_SUBMISSION_ID_LABEL = "Nomor pengiriman"
-_UNKNOWN_FIELD = "Kolom ini tidak dikenal formulir. Muat ulang halaman, lalu kirim kembali."
-# Longest base64 text that can decode to at most the signature limit.
-_PNG_BASE64_MAX = (f.SIGNATURE_PNG_MAX_BYTES + 2) // 3 * 4
+_PATTERNS = {name: re.compile(pattern) for name, pattern in f.PATTERNS.items()}
+_SPACE = "".join(chr(c) for low, high in f.SPACE for c in range(low, high + 1))
+
+
+class _Characters:
+    """Some of the table's code point ranges, found fast.
+
+    Python compiles a class of BMP ranges into a bitmap, but walks a list for ranges beyond the BMP
+    (20x slower on every character). So those get their own class, searched only in the rare text
+    that holds a character beyond the BMP at all.
+    """
+
+    def __init__(self, *groups: list[list[int]]) -> None:
+        ranges = [pair for group in groups for pair in group]
+        assert all(high <= 0xFFFF or low > 0xFFFF for low, high in ranges), "a range crosses U+FFFF"
+        self._bmp = _class([pair for pair in ranges if pair[1] <= 0xFFFF])
+        astral = [pair for pair in ranges if pair[0] > 0xFFFF]
+        self._astral = _class(astral) if astral else None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = self._bmp.search(text)
+        if self._astral is not None and not text.isascii() and _BEYOND_BMP.search(text):
+            beyond = self._astral.search(text, 0, found.start() if found else len(text))
+            found = beyond or found
+        return found
+
+    def sub(self, replacement: str, text: str) -> str:
+        text = self._bmp.sub(replacement, text)
+        return self._astral.sub(replacement, text) if self._astral is not None else text
+
+
+def _class(ranges: list[list[int]]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]")
+
+
+_BEYOND_BMP = re.compile("[\\U00010000-\\U0010ffff]")
+_LINE_BREAK = _Characters(f.LINE_BREAKS)
+_REFUSED_IN_TEXT = _Characters(f.UNSTORABLE)
+_REFUSED_IN_LINE = _Characters(f.UNSTORABLE, f.BIDI_CONTROLS)
+_NOT_ECHOED = _Characters(f.UNSTORABLE, f.LINE_BREAKS, f.BIDI_CONTROLS)
+_PNG_REFUSED = {
+    "not_png": "signature.not_png",
+    "too_big": "signature.png_too_big",
+    "unreadable": "signature.png_unreadable",
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,8 @@ def scheme_reference(payload: dict[str, Any]) -> SchemeRef | None:
         return None
     if not isinstance(ref["id"], str) or not isinstance(ref["version"], str) or duplicate_keys(ref):
         return None
+    if not _PATTERNS["scheme_version"].fullmatch(ref["version"]):
+        return None
     return SchemeRef(ref["id"], ref["version"])
 
 
@@ -119,229 +150,272 @@ class SubmissionProblems(Exception):
         self.fields = fields
 
 
+class _Found:
+    """The problems found so far, the first message of each field, in the order found.
+
+    Fields named by the client (unknown keys, or element keys when the scheme is not known) share
+    one budget: past it they still make the submission invalid but are not reported.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.client_named = 0
+        self.unreported = 0
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, message)
+
+    def add_client_named(self, field: str, message: str) -> None:
+        if self.full:
+            self.unreported += 1
+            return
+        self.client_named += 1
+        self.add(field, message)
+
+    @property
+    def full(self) -> bool:
+        """No more client-named field will be reported: checking the rest can only waste time."""
+        return self.client_named >= f.CLIENT_NAMES_REPORTED
+
+    def __bool__(self) -> bool:
+        return bool(self.fields) or self.unreported > 0
+
+
+Report = Callable[[str, str], None]
+
+
 def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submission:
     """Check a payload against a scheme and return it normalised, or raise SubmissionProblems.
 
     With scheme None every check runs except which elements are answered: that is how the handler
     recognises a retry of a submission made against a version the catalog no longer has.
     """
-    problems: dict[str, str] = {}
+    found = _Found()
+    for key in duplicate_keys(payload):
+        if key in TOP_LEVEL_KEYS:
+            found.add(key, f.message("field.repeated"))
     ref = scheme_reference(payload)
     if ref is None:
-        problems[f.SCHEME] = f"{_SCHEME_LABEL} tidak terbaca. Muat ulang halaman, lalu kirim kembali."
-    submission_id = _check_submission_id(payload.get(f.SUBMISSION_ID), problems)
-    answers = _check_answers(payload.get(f.ANSWERS, {}), scheme, problems)
-    name, email, phone = _check_candidate(payload.get(f.CANDIDATE, {}), problems)
+        found.add(f.SCHEME, f.message("scheme.unreadable", label=f.LABELS[f.SCHEME]))
+    submission_id = _check_submission_id(payload.get(f.SUBMISSION_ID), found)
+    answers = _check_answers(payload.get(f.ANSWERS, {}), scheme, found)
+    name, email, phone = _check_candidate(payload.get(f.CANDIDATE, {}), found)
     if payload.get(f.DECLARATION) is not True:
-        problems[f.DECLARATION] = (
-            f"{f.LABELS[f.DECLARATION]} wajib dicentang: nyatakan bahwa jawaban dan bukti yang Anda isi benar."
-        )
-    signature = _check_signature(payload.get(f.SIGNATURE), problems)
-    _check_unknown_keys(payload, problems)
-    if problems:
-        raise SubmissionProblems(problems)
+        found.add(f.DECLARATION, f.message("declaration.required", label=f.LABELS[f.DECLARATION]))
+    signature = _check_signature(payload.get(f.SIGNATURE), found)
+    for key in payload:
+        if key not in TOP_LEVEL_KEYS:
+            found.add_client_named(shown(key), f.message("field.unknown"))
+            if found.full:
+                break
+    if found:
+        raise SubmissionProblems(found.fields)
     assert ref is not None and submission_id and name is not None and signature is not None
     return Submission(submission_id, ref.id, ref.version, name, email, phone, answers, signature)
 
 
-def _check_submission_id(value: Any, problems: dict[str, str]) -> str | None:
-    if isinstance(value, str) and _UUID4.match(value.lower()):
+def _check_submission_id(value: Any, found: _Found) -> str | None:
+    if isinstance(value, str) and _PATTERNS["submission_id"].fullmatch(value):
         return value.lower()
-    problems[f.SUBMISSION_ID] = (
-        f"{_SUBMISSION_ID_LABEL} tidak valid. Muat ulang halaman, lalu kirim "
-        "kembali; jawaban Anda tetap tersimpan di peramban ini."
-    )
+    found.add(f.SUBMISSION_ID, f.message("submission_id.invalid", label=f.LABELS[f.SUBMISSION_ID]))
     return None
 
 
-def _check_answers(value: Any, scheme: Scheme | None, problems: dict[str, str]) -> tuple[tuple[str, Answer], ...]:
+def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tuple[str, Answer], ...]:
     if not isinstance(value, dict):
-        problems[f.ANSWERS] = "Jawaban tidak terbaca. Muat ulang halaman, lalu kirim kembali."
+        found.add(f.ANSWERS, f.message("answers.unreadable"))
         return ()
-    keys = tuple(value) if scheme is None else scheme.element_keys()
-    names = _element_names(scheme) if scheme is not None else {key: f"Elemen {key}" for key in keys}
-    name_of = names.__getitem__
+    repeated = set(duplicate_keys(value))
     answers = []
-    for key in keys:
-        answer = _check_answer(key, value.get(key), name_of(key), problems)
+    if scheme is None:
+        # The keys are the client's own: each is echoed shortened and counts against the budget.
+        for key in value:
+            if found.full:
+                found.unreported += 1  # invalid already; the rest would not be reported
+                break
+            if _REFUSED_IN_TEXT.search(key):
+                found.add_client_named(f"{f.ANSWERS}[{shown(key)}]", f.message("answers.unknown_element"))
+                continue
+            element = f.render(f.LABELS["element_key"], key=shown(key))
+            answer = _check_answer(value[key], element, shown(key), key in repeated, found.add_client_named, found)
+            if answer is not None:
+                answers.append((key, answer))
+        return tuple(answers)
+    elements = element_labels(scheme)
+    for key, element in elements.items():
+        answer = _check_answer(value.get(key), element, key, key in repeated, found.add, found)
         if answer is not None:
             answers.append((key, answer))
-    for key in duplicate_keys(value):
-        if key in keys:
-            problems[f.verdict_field(key)] = (
-                f"{name_of(key)}: jawaban terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."
-            )
-    if scheme is not None:
-        known = set(keys)
-        unknown = [key for key in value if key not in known]
-        for key in unknown[:UNKNOWN_KEYS_REPORTED]:
-            problems[f"{f.ANSWERS}[{_shown(key)}]"] = (
-                "Elemen ini tidak ada dalam skema. Muat ulang halaman, lalu kirim kembali."
-            )
+    for key in value:
+        if key not in elements:
+            found.add_client_named(f"{f.ANSWERS}[{shown(key)}]", f.message("answers.unknown_element"))
+            if found.full:
+                break
     return tuple(answers)
 
 
-def _check_answer(key: str, value: Any, name: str, problems: dict[str, str]) -> Answer | None:
+def _check_answer(value: Any, element: str, key: str, repeated: bool, report: Report, found: _Found) -> Answer | None:
+    """One element's answer; key is the element key as its field names show it."""
     verdict_field, evidence_field = f.verdict_field(key), f.evidence_field(key)
     if value is None:
-        problems[verdict_field] = f"{name}: pilih K atau BK."
+        report(verdict_field, f.message("verdict.required", element=element))
         return None
     if not isinstance(value, dict):
-        problems[verdict_field] = f"{name}: jawaban tidak terbaca; pilih K atau BK kembali."
+        report(verdict_field, f.message("answer.unreadable", element=element))
         return None
-    verdict, evidence = value.get("verdict"), value.get("evidence")
-    if verdict is None or verdict == "":
-        problems[verdict_field] = f"{name}: pilih K atau BK."
+    valid = True
+    verdict = value.get("verdict")
+    if repeated or duplicate_keys(value):
+        report(verdict_field, f.message("answer.repeated", element=element))
+        valid = False
+    elif verdict is None or verdict == "":
+        report(verdict_field, f.message("verdict.required", element=element))
+        valid = False
     elif verdict not in f.VERDICTS:
-        problems[verdict_field] = f"{name}: jawaban hanya boleh K atau BK."
-    if evidence is None:
-        evidence = ""
-    if not isinstance(evidence, str):
-        problems[evidence_field] = f"{name}: Bukti yang relevan tidak terbaca; tulis kembali bukti Anda."
-        evidence = None
-    else:
-        evidence = evidence.strip()
-        if len(evidence) > f.EVIDENCE_MAX:
-            problems[evidence_field] = (
-                f"{name}: Bukti yang relevan terlalu panjang, paling banyak "
-                f"{_number(f.EVIDENCE_MAX)} karakter (sekarang {_number(len(evidence))}). "
-                "Persingkat bukti Anda."
-            )
-        elif verdict == "K" and not evidence:
-            problems[evidence_field] = (
-                f"{name}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, "
-                "sertifikat, atau laporan kerja beserta tahunnya."
-            )
-    extra = [k for k in value if k not in ANSWER_KEYS]
-    for k in extra[:UNKNOWN_KEYS_REPORTED]:
-        problems[f"{f.ANSWERS}[{key}].{_shown(k)}"] = _UNKNOWN_FIELD
-    if duplicate_keys(value):
-        problems[verdict_field] = f"{name}: jawaban terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."
-    if verdict_field in problems or evidence is None or evidence_field in problems or extra:
-        return None
-    return Answer(verdict, evidence)
+        report(verdict_field, f.message("verdict.invalid", element=element))
+        valid = False
+    label = f.render(f.LABELS["evidence"], element=element)
+    evidence, problem = check_text(value.get("evidence"), "evidence", label)
+    if problem is not None:
+        report(evidence_field, problem)
+        valid = False
+    elif verdict == "K" and not evidence:
+        report(evidence_field, f.message("evidence.required", element=element))
+        valid = False
+    for name in value:
+        if name not in ANSWER_KEYS:
+            found.add_client_named(f"{f.ANSWERS}[{key}].{shown(name)}", f.message("field.unknown"))
+            valid = False
+            if found.full:
+                break
+    return Answer(verdict, evidence) if valid and evidence is not None else None
 
 
-def _element_names(scheme: Scheme) -> dict[str, str]:
-    # "Unit M.70MKT00.019.2, elemen 1": the unit's code, or its title when it has none.
-    return {
-        element.key: f"Unit {unit.code or plain_text(unit.title)}, elemen {element.number}"
-        for unit in scheme.units
-        for element in unit.elements
-    }
+def element_labels(scheme: Scheme) -> dict[str, str]:
+    """Each element key, in page order, with the name the page gives it: "Unit 1, elemen 3"."""
+    labels = _element_labels.get((scheme.id, scheme.version))
+    if labels is None:
+        labels = {
+            element.key: f.render(f.LABELS["element"], unit=position, element=element.number)
+            for position, unit in enumerate(scheme.units, start=1)
+            for element in unit.elements
+        }
+        _element_labels[(scheme.id, scheme.version)] = labels
+    return labels
 
 
-def _check_candidate(value: Any, problems: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+# By scheme id and version (the version is the hash of the content). Only schemes of the catalog
+# get here, so the catalog's size bounds it, as it bounds handler.catalog's own cache.
+_element_labels: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _check_candidate(value: Any, found: _Found) -> tuple[str | None, str | None, str | None]:
     if not isinstance(value, dict):
-        problems[f.CANDIDATE] = "Data asesi tidak terbaca. Muat ulang halaman, lalu kirim kembali."
+        found.add(f.CANDIDATE, f.message("candidate.unreadable"))
         return None, None, None
-    for key in [k for k in value if k not in CANDIDATE_KEYS][:UNKNOWN_KEYS_REPORTED]:
-        problems[f"{f.CANDIDATE}.{_shown(key)}"] = _UNKNOWN_FIELD
-    for key in duplicate_keys(value):
-        if key in CANDIDATE_KEYS:
-            problems[f"{f.CANDIDATE}.{key}"] = f"{f.LABELS[f'{f.CANDIDATE}.{key}']} terkirim lebih dari sekali."
-    name = _check_text(value.get("name"), f.CANDIDATE_NAME, f.NAME_MIN, f.NAME_MAX, problems, required=True)
-    email = _check_text(value.get("email"), f.CANDIDATE_EMAIL, 0, f.EMAIL_MAX, problems)
-    if email and f.CANDIDATE_EMAIL not in problems and not _EMAIL.match(email):
-        problems[f.CANDIDATE_EMAIL] = (
-            f"{f.LABELS[f.CANDIDATE_EMAIL]} tidak valid. Periksa penulisannya, misalnya "
-            "nama@contoh.co.id, atau kosongkan kolom ini."
-        )
-    phone = _check_text(value.get("phone"), f.CANDIDATE_PHONE, 0, f.PHONE_MAX, problems)
-    if (
-        phone
-        and f.CANDIDATE_PHONE not in problems
-        and (not _PHONE.match(phone) or not f.PHONE_DIGITS_MIN <= sum(c.isdigit() for c in phone) <= f.PHONE_DIGITS_MAX)
-    ):
-        problems[f.CANDIDATE_PHONE] = (
-            f"{f.LABELS[f.CANDIDATE_PHONE]} tidak valid: tuliskan nomor seperti "
-            "0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini."
-        )
+    repeated = duplicate_keys(value)
+    texts: list[str | None] = []
+    for key in CANDIDATE_KEYS:
+        field = f"{f.CANDIDATE}.{key}"
+        if key in repeated:
+            found.add(field, f.message("field.repeated"))
+            texts.append(None)
+            continue
+        text, problem = check_text(value.get(key), field, f.LABELS[field])
+        if problem is not None:
+            found.add(field, problem)
+        texts.append(text)
+    for key in value:
+        if key not in CANDIDATE_KEYS:
+            found.add_client_named(f"{f.CANDIDATE}.{shown(key)}", f.message("field.unknown"))
+            if found.full:
+                break
+    name, email, phone = texts
     return name, email or None, phone or None
 
 
-def _check_text(
-    value: Any, field: str, minimum: int, maximum: int, problems: dict[str, str], required: bool = False
-) -> str | None:
-    """A single-line text field, stripped; None (with a problem noted) when it is not acceptable."""
-    label = f.LABELS[field]
-    if value is None or value == "":
+def check_text(value: Any, rule_name: str, label: str) -> tuple[str | None, str | None]:
+    """Apply a text rule of the table: (the text, trimmed, or None; the problem's message, or None).
+
+    Absent (None) is empty. The steps and their order are the page's (checks.js `checkText`).
+    """
+    rule = f.TEXT_RULES[rule_name]
+    if value is None:
         value = ""
-    elif not isinstance(value, str):
-        problems[field] = f"{label} tidak terbaca; isi kembali dengan teks."
-        return None
-    text = value.strip()
+    if not isinstance(value, str):
+        return None, f.message("text.unreadable", label=label)
+    one_line = rule["kind"] == f.LINE
+    text = trim(value if one_line else value.replace("\r\n", "\n").replace("\r", "\n"))
     if not text:
-        if required:
-            problems[field] = f"{label} wajib diisi."
-            return None
-        return ""
-    if _CONTROL.search(text):
-        problems[field] = f"{label} hanya boleh berisi satu baris teks, tanpa baris baru atau tab."
-    elif len(text) < minimum:
-        problems[field] = f"{label} terlalu pendek: isi paling sedikit {minimum} karakter."
-    elif len(text) > maximum:
-        problems[field] = (
-            f"{label} terlalu panjang: paling banyak {_number(maximum)} karakter (sekarang {_number(len(text))})."
-        )
-    return None if field in problems else text
+        return ("", None) if "required" not in rule else (None, f.message(rule["required"], label=label))
+    if one_line and _LINE_BREAK.search(text):
+        return None, f.message("text.one_line", label=label)
+    refused = (_REFUSED_IN_LINE if one_line else _REFUSED_IN_TEXT).search(text)
+    if refused:
+        code = f"U+{ord(refused.group()):04X}"
+        return None, f.message("text.character", label=label, code=code, position=refused.start() + 1)
+    if len(text) < rule["min"]:
+        return None, f.message("text.too_short", label=label, min=rule["min"])
+    if len(text) > rule["max"]:
+        return None, f.message("text.too_long", label=label, max=rule["max"], count=len(text))
+    digits = rule.get("digits")
+    if ("pattern" in rule and not _PATTERNS[rule["pattern"]].fullmatch(text)) or (
+        digits and not digits[0] <= sum("0" <= c <= "9" for c in text) <= digits[1]
+    ):
+        return None, f.message(rule["invalid"], label=label)
+    return text, None
 
 
-def _check_signature(value: Any, problems: dict[str, str]) -> Signature | None:
+def trim(text: str) -> str:
+    """Remove the table's SPACE characters from both ends (not str.strip(): see handler.fields)."""
+    return text.strip(_SPACE)
+
+
+def _check_signature(value: Any, found: _Found) -> Signature | None:
     label = f.LABELS[f.SIGNATURE]
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems[f.SIGNATURE] = f"{label} wajib diisi: bubuhkan tanda tangan pada kotak, atau ketik nama Anda."
+    if value is None or (isinstance(value, str) and not trim(value)):
+        found.add(f.SIGNATURE, f.message("signature.required", label=label))
         return None
     if not isinstance(value, str):
-        problems[f.SIGNATURE] = f"{label} tidak terbaca; bubuhkan kembali tanda tangan Anda."
+        found.add(f.SIGNATURE, f.message("signature.unreadable", label=label))
         return None
     if value.startswith("data:"):
-        return _check_drawn_signature(value, label, problems)
-    text = _check_text(value, f.SIGNATURE, f.TYPED_SIGNATURE_MIN, f.TYPED_SIGNATURE_MAX, problems)
-    return Signature("typed", text) if text else None
+        return _check_drawn_signature(value, label, found)
+    text, problem = check_text(value, f.SIGNATURE, label)
+    if problem is not None:
+        found.add(f.SIGNATURE, problem)
+        return None
+    assert text
+    return Signature("typed", text)
 
 
-def _check_drawn_signature(value: str, label: str, problems: dict[str, str]) -> Signature | None:
-    if not value.startswith(PNG_DATA_URL_PREFIX):
-        problems[f.SIGNATURE] = (
-            f"{label} harus berupa gambar PNG dari kotak tanda tangan, atau nama yang diketik. "
-            "Hapus lalu bubuhkan kembali tanda tangan Anda."
-        )
-        return None
-    encoded = value[len(PNG_DATA_URL_PREFIX) :]
-    too_big = (
-        f"Gambar {label} terlalu besar (paling besar {f.SIGNATURE_PNG_MAX_BYTES // 1024} KB). Hapus lalu "
-        "bubuhkan kembali tanda tangan yang lebih sederhana, atau ketik nama Anda sebagai tanda tangan."
-    )
-    if len(encoded) > _PNG_BASE64_MAX:
-        problems[f.SIGNATURE] = too_big
-        return None
+def _check_drawn_signature(value: str, label: str, found: _Found) -> Signature | None:
+    limits = f.SIGNATURE_PNG
     try:
-        image = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        image = b""
-    if not image.startswith(PNG_SIGNATURE):
-        problems[f.SIGNATURE] = f"Gambar {label} tidak terbaca. Hapus lalu bubuhkan kembali tanda tangan Anda."
+        header = png.read_header(png.decode_data_url(value, limits["max_bytes"]))
+    except png.PngRefused as refused:
+        found.add(f.SIGNATURE, f.message(_PNG_REFUSED[refused.reason], label=label, max_kb=limits["max_bytes"] // 1024))
         return None
-    if len(image) > f.SIGNATURE_PNG_MAX_BYTES:
-        problems[f.SIGNATURE] = too_big
+    if header.width > limits["max_width"] or header.height > limits["max_height"]:
+        found.add(
+            f.SIGNATURE,
+            f.message(
+                "signature.png_too_wide",
+                label=label,
+                width=header.width,
+                height=header.height,
+                max_width=limits["max_width"],
+                max_height=limits["max_height"],
+            ),
+        )
         return None
     return Signature("drawn", value)
 
 
-def _check_unknown_keys(payload: dict[str, Any], problems: dict[str, str]) -> None:
-    unknown = [key for key in payload if key not in TOP_LEVEL_KEYS]
-    for key in unknown[:UNKNOWN_KEYS_REPORTED]:
-        problems[_shown(key)] = _UNKNOWN_FIELD
-    for key in duplicate_keys(payload):
-        if key in TOP_LEVEL_KEYS:
-            problems[key] = "Kolom ini terkirim lebih dari sekali. Muat ulang halaman, lalu kirim kembali."
+def shown(name: str) -> str:
+    """A name the client made up, as an error may echo it: at most CLIENT_NAME_SHOWN code points, inert."""
+    if len(name) <= f.CLIENT_NAME_SHOWN and name.isascii() and name.isprintable():
+        return name  # the usual case, and the cheap one: nothing to shorten or replace
+    safe = _NOT_ECHOED.sub("\ufffd", name[: f.CLIENT_NAME_SHOWN])
+    return safe if len(name) <= f.CLIENT_NAME_SHOWN else safe + "\u2026"
 
-
-def _shown(key: str) -> str:
-    return key if len(key) <= UNKNOWN_KEY_SHOWN else key[:UNKNOWN_KEY_SHOWN] + "…"
-
-
-def _number(n: int) -> str:
-    # Indonesian digit grouping: 2.000
-    return f"{n:,}".replace(",", ".")

@@ -1,14 +1,17 @@
 """mkdocs hooks: one generated page per scheme in the compiled catalog, and the home page's list.
 
 mkdocs.yml names this file under `hooks:`. The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
-content, skipping Markdown: the form is HTML already, and Markdown would cost time per page.
+content, skipping Markdown: the form is HTML already, and Markdown would cost time per page. Each form
+carries the handler's rule table (handler.fields.page_rules) as JSON data, which the page's checks read.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -27,7 +30,7 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["text_html"] = lambda text: jinja2.utils.markupsafe.Markup(text_html(text))
+_env.filters["text_html"] = lambda text: Markup(text_html(text))
 _env.filters["plain_text"] = plain_text
 _env.globals["fields"] = fields
 
@@ -76,7 +79,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def render_form(scheme: Scheme, api_url: str) -> str:
     """The whole FR.APL.02 form of one scheme, as the page's content."""
-    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url)
+    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url, rules_json=rules_json())
+
+
+def rules_json() -> Markup:
+    """The rule table as JSON safe inside <script>: no `</script>`, `<!--` or `&` can end or bend it."""
+    text = json.dumps(fields.page_rules(), ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

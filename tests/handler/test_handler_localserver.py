@@ -158,7 +158,7 @@ def test_invalid_submission_gets_field_messages(local, seed):
     payload = full_payload(seed, submission_id="9a1b2c3d-4e5f-4a6b-8c7d-000000000003")
     payload["candidate"]["name"] = ""
     status, _, body = post(local[0], payload)
-    assert (status, body["fields"]) == (400, {"candidate.name": "Nama Asesi wajib diisi."})
+    assert (status, body["fields"]) == (400, {"candidate.name": "Nama Asesi wajib diisi: tuliskan nama lengkap Anda."})
 
 
 def test_preflight_is_answered_locally(local):

@@ -138,7 +138,7 @@ def test_retry_after_the_scheme_was_updated_still_gets_its_receipt(stored_api, p
     assert (outdated.status, outdated.json["error"]) == (409, "scheme_outdated")
     assert outdated.json["message"] == (
         "Formulir skema ini baru saja diperbarui oleh LSP. Muat ulang halaman: "
-        "jawaban Anda tetap tersimpan di peramban ini. Periksa kembali isian Anda, "
+        "jawaban Anda tetap tersimpan di perangkat ini. Periksa kembali isian Anda, "
         "lalu kirim."
     )
     assert records(api) == [RECORD]

@@ -11,7 +11,9 @@ from support.handler import ORIGIN, check_response, make_event
 
 from handler import app
 from handler.config import ConfigurationError, config_from_environment, parse_origins
-from handler.fields import BODY_MAX_BYTES
+from handler.errors import InvalidSubmission
+from handler.fields import BODY_MAX_BYTES, ERROR_BODY_MAX_BYTES
+from handler.response import error_response
 from handler.store import LocalStore, S3Store
 
 
@@ -185,7 +187,7 @@ def test_unexpected_failure_is_a_generic_500_and_the_log_has_no_personal_data(tm
         app.configure(None)
     assert (result.status, result.json["error"], result.json["retryable"]) == (500, "internal_error", True)
     assert result.json["message"] == (
-        "Maaf, terjadi kesalahan di server kami. Jawaban Anda tetap tersimpan di peramban ini; kirim kembali dalam "
+        "Maaf, terjadi kesalahan di server kami. Jawaban Anda tetap tersimpan di perangkat ini; kirim kembali dalam "
         "beberapa saat. Bila masalah berlanjut, hubungi LSP dan sebutkan kode req-test-1."
     )
     assert "Siti" not in result.text and "RuntimeError" not in result.text
@@ -302,3 +304,34 @@ def test_base64_flag_with_a_text_body_is_read_as_base64(api, payload):
 def test_event_that_is_not_payload_2_0_is_answered_not_raised(api, event):
     result = api.call(event)
     assert (result.status, result.json["error"]) == (405, "method_not_allowed")
+
+
+# -- the size of an error: a guarantee of its own, whatever validation reports
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({f"answers[X.{n}/1].verdict": "x" * 200 for n in range(1000)}, id="1000_messages"),
+        pytest.param({"k" * 100_000: "x", "signature": "y"}, id="one_huge_field_name"),
+        pytest.param({f"\x01{n}" * 50: "\x02" * 50 for n in range(2000)}, id="names_that_json_escapes"),
+    ],
+)
+def test_an_error_body_keeps_the_field_messages_that_fit_in_64_kib(fields):
+    error = InvalidSubmission(fields)
+    response = error_response(error, "req-test-1", {})
+    body = response["body"]
+    assert len(body.encode("utf-8")) <= ERROR_BODY_MAX_BYTES
+    kept = json.loads(body)["fields"]
+    assert list(kept.items()) == list(fields.items())[: len(kept)]  # in order, whole messages
+    # As many as fit: the next one would not have.
+    if len(kept) < len(fields):
+        name, message = list(fields.items())[len(kept)]
+        grown = json.dumps({**json.loads(body), "fields": {**kept, name: message}}, ensure_ascii=False)
+        assert len(grown.encode("utf-8")) > ERROR_BODY_MAX_BYTES
+    check_response("POST", 400, response["headers"], body)
+
+
+def test_an_error_body_is_utf_8_even_with_a_lone_surrogate():
+    response = error_response(InvalidSubmission({"candidate.name": "Nama \ud83d"}), "req-test-1", {})
+    assert json.loads(response["body"].encode("utf-8"))["fields"] == {"candidate.name": "Nama \ud83d"}

@@ -226,12 +226,24 @@ def test_409_scheme_outdated_reloads_and_the_draft_survives(page, seed):
     expect(page.locator("#send-status")).to_contain_text("halaman versi baru belum tersedia")
 
 
-def test_409_submission_conflict_shows_the_earlier_receipt(page):
+@pytest.mark.parametrize(
+    ("message", "note"),
+    [
+        pytest.param("Sudah diterima.", "Sudah diterima.", id="the-servers-message"),
+        pytest.param(
+            "",
+            "Asesmen mandiri dengan nomor pengiriman ini sudah kami terima sebelumnya dengan isian yang berbeda. "
+            "Tanda terima pengiriman pertama tercantum di bawah; hubungi LSP bila Anda perlu mengubah jawaban.",
+            id="the-tables-message-when-the-server-gave-none",
+        ),
+    ],
+)
+def test_409_submission_conflict_shows_the_earlier_receipt(page, message, note):
     earlier = {**RECEIPT, "submission_id": "d1c0ffee-0000-4000-8000-000000000001"}
-    fake_api(page, (409, error("submission_conflict", "Sudah diterima.", receipt=earlier)))
+    fake_api(page, (409, error("submission_conflict", message, receipt=earlier)))
     page.click("#submit")
     expect(page.locator("#receipt")).to_be_visible()
-    expect(page.locator("#receipt-note")).to_contain_text("sudah diterima sebelumnya")
+    expect(page.locator("#receipt-note")).to_have_text(note)
     expect(page.locator("#receipt-id")).to_have_text(earlier["submission_id"])
     expect(page.locator("#receipt-time")).to_have_text(RECEIPT_TIME_WIB)
 
@@ -248,8 +260,9 @@ def test_409_submission_conflict_shows_the_earlier_receipt(page):
         pytest.param(
             415,
             {},
-            "Server menolak format kiriman. Muat ulang halaman ini, lalu kirim lagi. "
-            "Jawaban Anda tetap tersimpan di perangkat ini.",
+            # No message from the server: the rule table's message for its status.
+            "Format pengiriman tidak dikenali server (yang diterima hanya JSON). Muat ulang halaman, lalu kirim "
+            "kembali; bila tetap gagal, hubungi LSP. Jawaban Anda tetap tersimpan di perangkat ini.",
             id="415-without-body",
         ),
         pytest.param(

@@ -38,6 +38,23 @@ def page(form_page, static_url):
     assert form_page.sent == [], "an invalid form reached the API"
 
 
+NAME_REQUIRED = "Nama Asesi wajib diisi: tuliskan nama lengkap Anda."
+DECLARATION = (
+    "Pernyataan wajib dicentang: nyatakan bahwa jawaban dan bukti yang Anda isi benar dan dapat Anda "
+    "pertanggungjawabkan."
+)
+SIGNATURE_REQUIRED = (
+    "Tanda Tangan Asesi wajib diisi: tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan."
+)
+
+
+def evidence_required(element: str) -> str:
+    return (
+        f"{element}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, sertifikat, "
+        "atau laporan kerja beserta tahunnya."
+    )
+
+
 def _errors(page) -> dict[str, str]:
     """Every message shown beside a field, by field name."""
     return page.evaluate(
@@ -77,9 +94,9 @@ def test_an_empty_form_lists_every_missing_field_in_page_order(page, seed):
     ]
     assert summary == [
         *unanswered,
-        "Tuliskan Nama Asesi.",
-        "Centang pernyataan bahwa jawaban Anda benar dan dapat dipertanggungjawabkan.",
-        "Tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan.",
+        NAME_REQUIRED,
+        DECLARATION,
+        SIGNATURE_REQUIRED,
     ]
     expect(page.locator("#error-summary-title")).to_have_text(
         f"Periksa kembali isian Anda: {len(summary)} isian perlu diperbaiki"
@@ -93,7 +110,7 @@ CASES = [
         "document.getElementById('el-1-evidence').value = '   '",
         "el-1-evidence",
         "answers[M.70MKT00.019.2/1].evidence",
-        "Unit 1, elemen 1: tuliskan bukti yang relevan, karena Anda menjawab K.",
+        evidence_required("Unit 1, elemen 1"),
         "#el-1-evidence",
         id="K-without-evidence",
     ),
@@ -101,7 +118,8 @@ CASES = [
         "document.getElementById('el-1-evidence').value = 'x'.repeat(2001)",
         "el-1-evidence",
         "answers[M.70MKT00.019.2/1].evidence",
-        "Unit 1, elemen 1: bukti terlalu panjang, paling banyak 2000 karakter.",
+        "Unit 1, elemen 1: Bukti yang relevan terlalu panjang: paling banyak 2.000 karakter (sekarang 2.001). "
+        "Persingkat isian ini.",
         "#el-1-evidence",
         id="evidence-too-long",
     ),
@@ -109,7 +127,7 @@ CASES = [
         "document.getElementById('candidate-name').value = ''",
         "candidate-name",
         "candidate.name",
-        "Tuliskan Nama Asesi.",
+        NAME_REQUIRED,
         "#candidate-name",
         id="no-name",
     ),
@@ -117,7 +135,7 @@ CASES = [
         "document.getElementById('candidate-name').value = ' S '",
         "candidate-name",
         "candidate.name",
-        "Nama Asesi terlalu pendek: tuliskan nama lengkap Anda.",
+        "Nama Asesi terlalu pendek: isi paling sedikit 2 karakter.",
         "#candidate-name",
         id="name-too-short",
     ),
@@ -125,7 +143,7 @@ CASES = [
         "document.getElementById('candidate-email').value = 'siti@contoh'",
         "candidate-email",
         "candidate.email",
-        "Email tidak valid: tuliskan alamat seperti nama@contoh.com, atau kosongkan.",
+        "Email tidak valid: tuliskan alamat seperti nama@contoh.co.id, atau kosongkan kolom ini.",
         "#candidate-email",
         id="bad-email",
     ),
@@ -141,7 +159,7 @@ CASES = [
         "document.getElementById('declaration').checked = false",
         "declaration",
         "declaration",
-        "Centang pernyataan bahwa jawaban Anda benar dan dapat dipertanggungjawabkan.",
+        DECLARATION,
         "#declaration",
         id="no-declaration",
     ),
@@ -149,9 +167,36 @@ CASES = [
         "document.getElementById('signature-typed').value = ''",
         "signature-typed",
         "signature",
-        "Tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan.",
+        SIGNATURE_REQUIRED,
         "#signature-field",
         id="no-signature",
+    ),
+    # The page checked no minimum for a typed signature; the server refused it.
+    pytest.param(
+        "document.getElementById('signature-typed').value = ' S '",
+        "signature-typed",
+        "signature",
+        "Tanda Tangan Asesi terlalu pendek: isi paling sedikit 2 karakter.",
+        "#signature-field",
+        id="typed-signature-too-short",
+    ),
+    pytest.param(
+        "document.getElementById('candidate-name').value = 'Siti \\u202eRahma'",
+        "candidate-name",
+        "candidate.name",
+        "Nama Asesi memuat karakter tersembunyi yang tidak dapat diterima (U+202E, karakter ke-6). "
+        "Hapus karakter itu, misalnya dengan mengetik ulang bagian tersebut tanpa salin-tempel.",
+        "#candidate-name",
+        id="name-with-right-to-left-override",
+    ),
+    pytest.param(
+        "document.getElementById('el-1-evidence').value = 'Laporan \\u001b[2J 2024'",
+        "el-1-evidence",
+        "answers[M.70MKT00.019.2/1].evidence",
+        "Unit 1, elemen 1: Bukti yang relevan memuat karakter tersembunyi yang tidak dapat diterima "
+        "(U+001B, karakter ke-9). Hapus karakter itu, misalnya dengan mengetik ulang bagian tersebut tanpa salin-tempel.",
+        "#el-1-evidence",
+        id="evidence-with-escape",
     ),
 ]
 
@@ -175,7 +220,7 @@ def test_a_summary_link_takes_focus_to_its_field(page):
     page.evaluate("document.getElementById('declaration').checked = false")
     page.click("#submit")
     expect(page.locator("#candidate-name")).to_be_focused()
-    page.locator("#error-summary a", has_text="Centang pernyataan").click()
+    page.locator("#error-summary a", has_text="Pernyataan wajib dicentang").click()
     expect(page.locator("#declaration")).to_be_focused()
 
 
@@ -187,7 +232,7 @@ def test_fixing_a_field_removes_its_message_at_once(page):
     page.fill("#candidate-name", "Siti Rahmawati")
     expect(page.locator("[data-error-for='candidate.name']")).to_be_hidden()
     expect(page.locator("#candidate-name")).not_to_have_attribute("aria-invalid", "true")
-    assert _summary(page) == ["Unit 1, elemen 2: tuliskan bukti yang relevan, karena Anda menjawab K."]
+    assert _summary(page) == [evidence_required("Unit 1, elemen 2")]
     # Answering BK makes evidence optional: that message goes too, and the summary with it.
     page.locator("#el-2").get_by_label("BK Belum kompeten", exact=True).check()
     expect(page.locator("#error-summary")).to_be_hidden()

@@ -10,10 +10,12 @@ after the seed changes:
 from __future__ import annotations
 
 import json
+import struct
+import zlib
 from typing import Any
 
 from swanilai.paths import ROOT
-from swanilai.testing import full_payload, make_event
+from swanilai.testing import full_payload, make_event, png_data_url
 
 EVENTS_DIR = ROOT / "tests" / "events"
 
@@ -28,6 +30,9 @@ EXPECTED = {
     "rejected_missing_evidence": 400,
     "rejected_unanswered_elements": 400,
     "rejected_honeypot": 400,
+    "rejected_control_character_in_evidence": 400,
+    "rejected_escaped_lone_surrogate_in_name": 400,
+    "rejected_signature_image_too_wide": 400,
     "rejected_foreign_origin": 403,
     "rejected_unknown_scheme": 404,
     "rejected_get": 405,
@@ -52,6 +57,14 @@ def example_events(seed) -> dict[str, dict[str, Any]]:
     unanswered = payload(6)
     for key in seed.element_keys()[:3]:
         del unanswered["answers"][key]
+    control = payload(11)
+    control["answers"][first]["evidence"] = "Laporan kerja 2024\x1b[2J\x07"
+    surrogate = payload(12)
+    surrogate["candidate"]["name"] = "Siti \ud83d"
+    # 18000x10000 px: the PNG signature, its IHDR header and IEND, a few dozen bytes in all.
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", 18000, 10000, 1, 0, 0, 0, 0)
+    wide = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr))
+    wide += b"\x00\x00\x00\x00IEND\xaeB`\x82"
     events = {
         "accepted_seed_full": make_event(payload(1), request_id="example-accepted-full"),
         "accepted_seed_typed_signature": make_event(typed, request_id="example-accepted-typed"),
@@ -63,6 +76,12 @@ def example_events(seed) -> dict[str, dict[str, Any]]:
         "rejected_missing_evidence": make_event(missing_evidence, request_id="example-missing-evidence"),
         "rejected_unanswered_elements": make_event(unanswered, request_id="example-unanswered"),
         "rejected_honeypot": make_event(payload(7, website="https://promo.example"), request_id="example-honeypot"),
+        "rejected_control_character_in_evidence": make_event(control, request_id="example-control-character"),
+        # As a browser's JSON.stringify sends a lone surrogate: escaped, in ASCII JSON.
+        "rejected_escaped_lone_surrogate_in_name": make_event(json.dumps(surrogate), request_id="example-surrogate"),
+        "rejected_signature_image_too_wide": make_event(
+            payload(13, signature=png_data_url(wide)), request_id="example-signature-too-wide"
+        ),
         "rejected_foreign_origin": make_event(
             payload(8), headers={"origin": "https://evil.example"}, request_id="example-foreign-origin"
         ),
