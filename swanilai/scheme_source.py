@@ -202,12 +202,15 @@ def _read_yaml(source: SourceFile) -> None:
     """
     lines = source.text.split("\n")
     found: list[Problem] = []
+    repaired: set[int] = set()  # each line at most once: a repair that did not help is not retried
     for _ in range(MAX_REPAIRS + 1):
         composer = _Composer(source, "\n".join(lines))
         repair = composer.run()
-        found.extend(composer.problems)
-        if repair is None or lines[repair[0] - 1] == repair[1]:
+        # A repaired line was reported as typed; what a re-read says about it is about the repair.
+        found.extend(problem for problem in composer.problems if problem.line not in repaired)
+        if repair is None or repair[0] in repaired:
             break
+        repaired.add(repair[0])
         lines[repair[0] - 1] = repair[1]
     source.problems.extend(dict.fromkeys(found))
 
@@ -701,45 +704,9 @@ def _schema_message(
 ) -> Phrase:
     validator, value, expected = error.validator, error.instance, error.validator_value
     if validator == "type":
-        typed = source.typed.get(path)
-        if expected == "string" and value is None:
-            line = source.line(path)
-            if _split_line(source.text.split("\n")[line - 1])[3].startswith("#"):
-                return phrase("schema.no_value_comment", subject=subject, fix=_quoted_line(source.text, line)[0])
-            return phrase("schema.no_value", subject=subject)
-        if expected == "array" and isinstance(value, str) and value.startswith("-"):
-            item = value[1:].lstrip()
-            return phrase(
-                "schema.list_dash", subject=subject, fix=f"- {item if len(item) <= 60 else item[:57] + '...'}"
-            )
-        if expected == "string" and typed is not None:
-            fix = json.dumps(typed, ensure_ascii=False)
-            read = _as_yaml(value)
-            if read == typed:
-                return phrase("schema.quote", subject=subject, fix=fix)
-            return phrase("schema.quote_misread", subject=subject, fix=fix, raw=typed, value=read)
-        if expected == "integer" and isinstance(value, str) and value.strip().isdigit():
-            return phrase("schema.unquote", subject=subject, fix=f"{field_name or 'number'}: {int(value)}")
-        return phrase(
-            "schema.type",
-            subject=subject,
-            expected=_type_phrase(expected),
-            found=_type_phrase(_json_type(value)),
-            value=_short(value),
-        )
-    if validator == "pattern" and expected == "\\S":
-        return phrase("schema.empty_text", subject=subject)
-    if validator == "pattern" and field_name == "code":
-        fix = _code_fix(value)
-        if fix:
-            return phrase("schema.code_fix", subject=subject, value=_short(value), fix=fix)
-        return phrase("schema.code", subject=subject, value=_short(value))
-    if validator == "pattern" and field_name == "number" and len(path) == 7:
-        # units/u/elements/e/criteria/c/number: the number this place needs is known.
-        fix = json.dumps(f"{path[3] + 1}.{path[5] + 1}")
-        return phrase("schema.criterion_number", subject=subject, value=_short(value), fix=fix)
+        return _type_message(source, path, subject, expected, value, field_name)
     if validator == "pattern":
-        return phrase("schema.pattern", subject=subject, value=_short(value))
+        return _pattern_message(path, subject, expected, value, field_name)
     if validator == "enum":
         fix = _enum_fix(value, expected)
         if fix:
@@ -751,6 +718,44 @@ def _schema_message(
         return phrase("schema.minimum", subject=subject, minimum=expected, value=_short(value))
     # A rule added to the schema without its own message yet: jsonschema's words.
     return phrase("schema.other", subject=subject, what=error.message)
+
+
+def _type_message(
+    source: SourceFile, path: Loc, subject: Subject, expected: Any, value: Any, field_name: str | None
+) -> Phrase:
+    """A value of the wrong type, with the fix when what was typed shows it (`1.10`, `"2"`, `yes`)."""
+    typed = source.typed.get(path)
+    if expected == "string" and value is None:
+        line = source.line(path)
+        if _split_line(source.text.split("\n")[line - 1])[3].startswith("#"):
+            return phrase("schema.no_value_comment", subject=subject, fix=_quoted_line(source.text, line)[0])
+        return phrase("schema.no_value", subject=subject)
+    if expected == "string" and typed is not None:
+        fix, read = json.dumps(typed, ensure_ascii=False), _as_yaml(value)
+        if read == typed:
+            return phrase("schema.quote", subject=subject, fix=fix)
+        return phrase("schema.quote_misread", subject=subject, fix=fix, raw=typed, value=read)
+    if expected == "array" and isinstance(value, str) and value.startswith("-"):
+        return phrase("schema.list_dash", subject=subject, fix=f"- {_shown(value[1:].lstrip())}")
+    if expected == "integer" and isinstance(value, str) and value.strip().isdigit():
+        return phrase("schema.unquote", subject=subject, fix=f"{field_name or 'number'}: {int(value)}")
+    found = _type_phrase(_json_type(value))
+    return phrase("schema.type", subject=subject, expected=_type_phrase(expected), found=found, value=_short(value))
+
+
+def _pattern_message(path: Loc, subject: Subject, pattern: str, value: Any, field_name: str | None) -> Phrase:
+    if pattern == "\\S":
+        return phrase("schema.empty_text", subject=subject)
+    if field_name == "code":
+        fix = _code_fix(value)
+        if fix:
+            return phrase("schema.code_fix", subject=subject, value=_short(value), fix=fix)
+        return phrase("schema.code", subject=subject, value=_short(value))
+    if field_name == "number" and len(path) == 7:
+        # units/u/elements/e/criteria/c/number: the number this place needs is known.
+        fix = json.dumps(f"{path[3] + 1}.{path[5] + 1}")
+        return phrase("schema.criterion_number", subject=subject, value=_short(value), fix=fix)
+    return phrase("schema.pattern", subject=subject, value=_short(value))
 
 
 def _code_fix(value: Any) -> str | None:
@@ -817,64 +822,71 @@ def _check_rules(source: SourceFile) -> None:
 def _check_unit_identity(source: SourceFile, units: list[Any]) -> None:
     """Two units may not share a key (code, or title slug): their elements would share answers."""
     seen: dict[str, int] = {}
-    without_code: list[tuple[int, str, int]] = []  # said once per file, however many
+    without_code: list[int] = []  # said once per file, however many
     for u, unit in enumerate(units):
         if not isinstance(unit, dict) or not source.finished(unit):
             continue
         code, title = unit.get("code"), unit.get("title")
-        title_text = plain_text(title).strip() if isinstance(title, str) else ""
         if code is not None and not isinstance(code, str):
             continue  # the schema says what is wrong with it
-        if not (code or "").strip() and not title_text:
+        if not _code(unit) and not _title(unit):
             continue  # the schema reports the missing title
         key = unit_key(code, title if isinstance(title, str) else "")  # exactly as compile_scheme keys it
-        upath = ("units", u)
-        named = phrase("where.unit_titled", n=u + 1, title=title_text)
         if not key:
-            source.error(upath + ("title",), phrase("rule.unit_no_key", unit=named))
-            continue
-        if key in seen:
-            first = seen[key]
-            first_unit = units[first]
-            first_line = source.line(("units", first, "code" if (first_unit.get("code") or "").strip() else "title"))
-            if (code or "").strip() and (first_unit.get("code") or "").strip():
-                source.error(
-                    upath + ("code",),
-                    phrase(
-                        "rule.unit_code_twice",
-                        unit=phrase("where.unit_no", n=u + 1),
-                        code=key,
-                        first=phrase("where.unit_no", n=first + 1),
-                        line=first_line,
-                    ),
-                )
-            else:
-                first_title = plain_text(first_unit.get("title") or "").strip()
-                source.error(
-                    upath + (("code",) if (code or "").strip() else ("title",)),
-                    phrase(
-                        "rule.unit_key_twice",
-                        unit=named,
-                        key=key,
-                        first=phrase("where.unit_titled", n=first + 1, title=first_title),
-                        line=first_line,
-                    ),
-                )
-            continue
-        seen[key] = u
-        if not (code or "").strip():
-            without_code.append((u, title_text, source.line(("units", u))))
+            named = phrase("where.unit_titled", n=u + 1, title=_title(unit))
+            source.error(("units", u, "title"), phrase("rule.unit_no_key", unit=named))
+        elif key in seen:
+            _report_clash(source, units, seen[key], u, key)
+        else:
+            seen[key] = u
+            if not _code(unit):
+                without_code.append(u)
     if len(without_code) == 1:
-        u, title, _ = without_code[0]
-        source.warn(
-            ("units", u), phrase("rule.unit_without_code", unit=phrase("where.unit_titled", n=u + 1, title=title))
-        )
+        u = without_code[0]
+        named = phrase("where.unit_titled", n=u + 1, title=_title(units[u]))
+        source.warn(("units", u), phrase("rule.unit_without_code", unit=named))
     elif without_code:
-        listed = tuple(phrase("where.unit_on_line", n=u + 1, title=title, line=line) for u, title, line in without_code)
+        listed = tuple(
+            phrase("where.unit_on_line", n=u + 1, title=_title(units[u]), line=source.line(("units", u)))
+            for u in without_code
+        )
         source.warn(
-            ("units", without_code[0][0]),
+            ("units", without_code[0]),
             phrase("rule.units_without_code", count=len(without_code), units=Listing(listed)),
         )
+
+
+def _report_clash(source: SourceFile, units: list[Any], first: int, u: int, key: str) -> None:
+    """Unit u has the key unit `first` already has: said at u, naming the other's line."""
+    first_line = source.line(("units", first, "code" if _code(units[first]) else "title"))
+    if _code(units[u]) and _code(units[first]):
+        text = phrase(
+            "rule.unit_code_twice",
+            unit=phrase("where.unit_no", n=u + 1),
+            code=key,
+            first=phrase("where.unit_no", n=first + 1),
+            line=first_line,
+        )
+    else:
+        text = phrase(
+            "rule.unit_key_twice",
+            unit=phrase("where.unit_titled", n=u + 1, title=_title(units[u]) or _code(units[u])),
+            key=key,
+            first=phrase("where.unit_titled", n=first + 1, title=_title(units[first]) or _code(units[first])),
+            line=first_line,
+        )
+    source.error(("units", u, "code" if _code(units[u]) else "title"), text)
+
+
+def _code(unit: dict[str, Any]) -> str:
+    code = unit.get("code")
+    return code.strip() if isinstance(code, str) else ""
+
+
+def _title(unit: dict[str, Any]) -> str:
+    """A unit's title as the page shows it (emphasis marks dropped), for messages."""
+    title = unit.get("title")
+    return plain_text(title).strip() if isinstance(title, str) else ""
 
 
 def _check_numbering(source: SourceFile, upath: Loc, unit: dict[str, Any]) -> None:

@@ -450,6 +450,46 @@ def test_a_fixed_line_reads_clean_so_each_message_is_the_whole_story(tmp_path):
 # -- every rule, every file, every run
 
 
+REPAIR_THAT_DOES_NOT_HELP = r"""
+import resource, sys, tempfile
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from swanilai.scheme_source import check_file
+path = Path(tempfile.mkdtemp()) / "s.yaml"
+path.write_text(sys.stdin.read(), encoding="utf-8")
+print("\\n".join(problem.format("en") for problem in check_file(path, "s.yaml").problems))
+"""
+
+
+def test_a_repair_that_does_not_help_is_not_retried():
+    # The quoted line still starts with '`' (in its key): reading again with it quoted once more
+    # doubled the line's backslashes each time, and memory with them. In a subprocess with a
+    # memory limit, so a regression fails this test instead of the machine.
+    text = edit("  - code: M.70MKT00.019.2", " `-1>]`': M.70MKT00.019.2")
+    result = subprocess.run(
+        [sys.executable, "-c", REPAIR_THAT_DOES_NOT_HELP], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.splitlines() == [
+        's.yaml:8: a value cannot start with `: put the whole text in quotes: `-1>]`\': "M.70MKT00.019.2"'
+    ], result.stderr
+
+
+_MUTATION = st.text(st.sampled_from(list(":-*&!|>'\"#[]{},?%@`\t\n  ab1.\\~\u00e9\x07")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(at=st.integers(0, len(VALID)), cut=st.integers(0, 20), insert=_MUTATION)
+def test_check_never_raises_on_a_mangled_scheme_and_every_problem_reads_in_both_languages(at, cut, insert):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.yaml"
+        path.write_text(VALID[:at] + insert + VALID[at + cut :], encoding="utf-8")
+        problems = check_file(path).problems
+    lines = (VALID[:at] + insert + VALID[at + cut :]).count("\n") + 1
+    for problem in problems:
+        assert 1 <= problem.line <= lines
+        assert problem.format("id") and problem.format("en")
+
+
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path):
     a = edit('number: "1.2"', 'number: "1.3"').replace("lsp: LSP Uji\n", "")
     a = edit("text: Kriteria tiga.", "text: Kriteria *tiga.", a)
@@ -619,6 +659,15 @@ def test_a_code_and_another_units_title_that_give_one_key_are_reported(tmp_path)
     assert check_dir(tmp_path, {"s.yaml": text}) == [
         "schemes/s.yaml:8: unit abc: 'code' 'abc' is not an SKKNI unit code like M.70MKT00.019.2",
         "schemes/s.yaml:23: unit 2 (ABC) gets the same key abc as unit 1 (Unit Satu) on line 8, so their answers would mix: make the titles differ in letters or digits, or add each unit's code: from the LSP's document",
+    ]
+
+
+def test_a_clash_is_reported_even_when_the_other_unit_is_broken_elsewhere(tmp_path):
+    text = edit("code: M.70MKT00.019.2", "code: abc").replace("title: Unit *Satu*", "title: [Unit, Satu]")
+    assert check_dir(tmp_path, {"s.yaml": text + UNIT.format(title="ABC")}) == [
+        "schemes/s.yaml:8: unit abc: 'code' 'abc' is not an SKKNI unit code like M.70MKT00.019.2",
+        "schemes/s.yaml:9: unit abc: 'title' must be text, not a list (['Unit', 'Satu'])",
+        "schemes/s.yaml:23: unit 2 (ABC) gets the same key abc as unit 1 (abc) on line 8, so their answers would mix: make the titles differ in letters or digits, or add each unit's code: from the LSP's document",
     ]
 
 
