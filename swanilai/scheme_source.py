@@ -3,8 +3,9 @@
 Build-time only (needs PyYAML and jsonschema); the Lambda reads the compiled catalog instead.
 Every problem is reported as `file:line: message`, all of them in one run: every rule runs on
 every file, on whatever part of it is well-formed. A file with a YAML syntax error still yields
-what comes before the error (and its scheme number, for the rule across files); a file that breaks
-the schema in one place still gets the numbering and identity rules everywhere else.
+what comes before the error (and its scheme number, for the rule across files), and, where the
+message gives the corrected line, what comes after it; a file that breaks the schema in one place
+still gets the numbering, identity and emphasis rules everywhere else.
 
 Messages live in `swanilai.check_messages` (Bahasa Indonesia and English); this module only names
 the rule and its values.
@@ -388,7 +389,7 @@ class _Composer:
 
 
 _SAFE = yaml.constructor.SafeConstructor()
-_DUPLICATE = object()  # the path of a value whose key was a duplicate: read, then dropped
+_DUPLICATE = object()  # the path of what is read but not kept: a duplicate key's value, a list used as a key
 
 
 def _typed_tag(tag: str) -> str:
