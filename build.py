@@ -19,6 +19,7 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402
 
+from swanilai.check_messages import DEFAULT_LANG, LANGS  # noqa: E402
 from swanilai.paths import CATALOG_DIR, SCHEME_DIR, SITE_DIR  # noqa: E402
 from swanilai.site import DEFAULT_API_URL, BuildError, build, check  # noqa: E402
 
@@ -32,11 +33,17 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    return 1 if check(args.schemes).errors else 0
+    return 1 if check(args.schemes, lang=args.lang, compile=False).errors else 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    build(api_url=args.api_url, site_dir=args.site_dir, scheme_dir=args.schemes, catalog_dir=args.catalog_dir)
+    build(
+        api_url=args.api_url,
+        site_dir=args.site_dir,
+        scheme_dir=args.schemes,
+        catalog_dir=args.catalog_dir,
+        lang=args.lang,
+    )
     return 0
 
 
@@ -50,7 +57,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     with server:
-        build(api_url=DEFAULT_API_URL, site_dir=args.site_dir, scheme_dir=args.schemes, catalog_dir=args.catalog_dir)
+        build(
+            api_url=DEFAULT_API_URL,
+            site_dir=args.site_dir,
+            scheme_dir=args.schemes,
+            catalog_dir=args.catalog_dir,
+            lang=args.lang,
+        )
         return run(server, site_dir=args.site_dir, catalog_dir=args.catalog_dir)
 
 
@@ -69,16 +82,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
     parser.add_argument("--schemes", type=Path, default=SCHEME_DIR, help="scheme directory (default: schemes/)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Every command that checks the schemes prints check's problems the same way.
+    checks = argparse.ArgumentParser(add_help=False)
+    checks.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help=f"language of the scheme check's messages: id (Bahasa Indonesia) or en (default: {DEFAULT_LANG})",
+    )
 
     setup = commands.add_parser("setup", help="create or update .venv/ (done automatically on first run)")
     setup.add_argument("--force", action="store_true", help="reinstall even if the requirements did not change")
     setup.set_defaults(run=_cmd_setup)
 
-    commands.add_parser("check", help="check every scheme; file:line errors; exit 1 on any error").set_defaults(
-        run=_cmd_check
-    )
+    commands.add_parser(
+        "check", parents=[checks], help="check every scheme; file:line errors; exit 1 on any error"
+    ).set_defaults(run=_cmd_check)
 
-    build_cmd = commands.add_parser("build", help="check, compile the catalog and build site/")
+    build_cmd = commands.add_parser("build", parents=[checks], help="check, compile the catalog and build site/")
     build_cmd.add_argument(
         "--api-url", default=DEFAULT_API_URL, help=f"where the page sends submissions (default: {DEFAULT_API_URL})"
     )
@@ -91,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_cmd.set_defaults(run=_cmd_build)
 
-    serve = commands.add_parser("serve", help="build, then serve the site and the submission API on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", parents=[checks], help="build, then serve the site and the submission API on 127.0.0.1"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.add_argument(
         "--store",

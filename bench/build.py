@@ -48,14 +48,9 @@ def timed(cmd: list[str]) -> float:
 
 def naive_build(work: Path, catalog_dir: Path, n: int) -> float:
     """The same pages the obvious way: one Markdown file of form HTML each, all in the nav, with search."""
-    import importlib.util
-
     from handler.scheme import list_catalog, read_catalog_entry
+    from swanilai import site_hooks as hooks  # the very form the product renders, from the mkdocs hook
 
-    # The very form the product renders, from the mkdocs hook itself.
-    spec = importlib.util.spec_from_file_location("swanilai_hooks", ROOT / "site_src" / "hooks.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
     docs = work / "docs"
     (docs / "skema").mkdir(parents=True)
     (docs / "index.md").write_text("# Asesmen Mandiri\n", encoding="utf-8")

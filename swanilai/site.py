@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from handler.scheme import write_catalog_entry
+from swanilai.check_messages import DEFAULT_LANG, phrase
 from swanilai.paths import CATALOG_DIR, MKDOCS_YML, SCHEME_DIR, SITE_DIR, display_path
 from swanilai.scheme_source import CheckResult, check_schemes
 
@@ -18,18 +19,15 @@ class BuildError(Exception):
     """A build step failed for a reason the LSP can fix; the message says how."""
 
 
-def check(scheme_dir: Path = SCHEME_DIR, quiet: bool = False) -> CheckResult:
-    """Check every scheme and print its problems; return the result."""
-    result = check_schemes(scheme_dir)
+def check(
+    scheme_dir: Path = SCHEME_DIR, quiet: bool = False, lang: str = DEFAULT_LANG, compile: bool = True
+) -> CheckResult:
+    """Check every scheme and print its problems, in Bahasa Indonesia or English; return the result."""
+    result = check_schemes(scheme_dir, compile=compile)
     for problem in result.problems:
-        print(problem, file=sys.stderr)
+        print(problem.format(lang), file=sys.stderr)
     if not quiet or result.errors:
-        errors, warnings = len(result.errors), len(result.problems) - len(result.errors)
-        verdict = "failed" if errors else "passed"
-        print(
-            f"check {verdict}: {len(result.schemes)} scheme(s) ok, {errors} error(s), {warnings} warning(s)",
-            file=sys.stderr,
-        )
+        print(result.summary(lang), file=sys.stderr)
     return result
 
 
@@ -49,11 +47,13 @@ def build(
     site_dir: Path = SITE_DIR,
     scheme_dir: Path = SCHEME_DIR,
     catalog_dir: Path = CATALOG_DIR,
+    lang: str = DEFAULT_LANG,
 ) -> None:
     """Check, compile the catalog, and build the static site with mkdocs-material."""
-    result = check(scheme_dir, quiet=True)
+    result = check(scheme_dir, quiet=True, lang=lang)
     if result.errors:
-        raise BuildError(f"{len(result.errors)} error(s) in {display_path(scheme_dir)}; fix them and build again")
+        refused = phrase("build.refused", errors=len(result.errors), dir=display_path(scheme_dir))
+        raise BuildError(refused.render(lang))
     write_catalog(result.schemes, catalog_dir)
     _mkdocs_build(api_url, site_dir, catalog_dir)
     print(f"built {len(result.schemes)} scheme page(s) into {display_path(site_dir)}/", file=sys.stderr)

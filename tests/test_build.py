@@ -76,16 +76,33 @@ def test_catalog_has_one_file_per_scheme_and_loses_removed_ones(tmp_path, seed):
     assert read_catalog_entry(catalog, seed.id) == seed
 
 
-def test_build_refuses_schemes_with_errors_and_keeps_the_old_site(tmp_path):
+@pytest.mark.parametrize(
+    "lang, printed, refused",
+    [
+        (
+            "id",
+            "kunci wajib 'number', 'lsp', 'instructions', 'units' belum ada",
+            r"1 kesalahan di .*schemes; perbaiki dulu, lalu jalankan build lagi",
+        ),
+        (
+            "en",
+            "missing required key 'number', 'lsp', 'instructions', 'units'",
+            r"1 error\(s\) in .*schemes; fix them and build again",
+        ),
+    ],
+)
+def test_build_refuses_schemes_with_errors_and_keeps_the_old_site(tmp_path, capsys, lang, printed, refused):
     scheme_dir = tmp_path / "schemes"
     scheme_dir.mkdir()
     (scheme_dir / "s.yaml").write_text("title: only\n", encoding="utf-8")
-    site_dir = tmp_path / "site"
-    site_dir.mkdir()
-    (site_dir / "index.html").write_text("old")
-    with pytest.raises(site.BuildError, match=r"4 error\(s\) in .*schemes; fix them and build again"):
-        site.build(site_dir=site_dir, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog")
-    assert (site_dir / "index.html").read_text() == "old"
+    old_site = tmp_path / "site"
+    old_site.mkdir()
+    (old_site / "index.html").write_text("old")
+    with pytest.raises(site.BuildError, match=refused):
+        site.build(site_dir=old_site, scheme_dir=scheme_dir, catalog_dir=tmp_path / "catalog", lang=lang)
+    assert (old_site / "index.html").read_text() == "old"
+    # The build prints check's problems exactly as `build.py check` does, in the language asked for.
+    assert capsys.readouterr().err.splitlines()[0] == f"schemes/s.yaml:1: {printed}"
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.I)
@@ -123,7 +140,7 @@ def test_page_embeds_scheme_id_version_and_api_url(tmp_path, seed):
     site.build(
         api_url="https://api.example.test/submissions",
         site_dir=tmp_path / "site",
-        scheme_dir=SEED_FILE.parent,
+        scheme_dir=SEED_FILE.parent,  # the tests' schemes, which `seed` is built from; never schemes/
         catalog_dir=tmp_path / "catalog",
     )
     html = (tmp_path / "site" / "skema" / seed.id / "index.html").read_text(encoding="utf-8")
