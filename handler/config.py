@@ -3,7 +3,8 @@
 In AWS it comes from exactly two environment variables, read at first use and required:
 SUBMISSIONS_BUCKET (the bucket name) and ALLOWED_ORIGINS (comma-separated exact origins such as
 `https://lsp.example.id`). Tests and the local server build a Config in code and hand it to
-`handler.app.configure`; nothing else reads the environment.
+`handler.app.configure`. Nothing else in handler/ reads the environment; the local server
+(swanilai/devserver.py) reads its own (docs/ARCHITECTURE.md, "Environment").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from handler.catalog import DEFAULT_CATALOG_DIR
-from handler.store import S3Store, Store
+from handler.store import Store, open_store
 
 # scheme://host[:port], no path, no trailing slash: exactly what a browser sends as Origin.
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
@@ -74,6 +75,6 @@ def config_from_environment() -> Config:
         )
     return Config(
         # The function may not list the bucket, so S3 reports a missing marker as 403.
-        store=S3Store(os.environ["SUBMISSIONS_BUCKET"].strip(), denied_means_missing=True),
+        store=open_store(f"s3://{os.environ['SUBMISSIONS_BUCKET'].strip()}", denied_means_missing=True),
         allowed_origins=parse_origins(os.environ["ALLOWED_ORIGINS"]),
     )

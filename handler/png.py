@@ -84,3 +84,13 @@ def read_header(image: bytes) -> PngHeader:
     ):
         raise PngRefused("unreadable")
     return PngHeader(width, height, depth, colour)
+
+
+def drawable(data_url: str, max_bytes: int, max_width: int, max_height: int) -> bytes | None:
+    """The PNG of a data URL when it is one, within size and dimensions; else None (renderers skip it)."""
+    try:
+        image = decode_data_url(data_url, max_bytes)
+        header = read_header(image)
+    except PngRefused:
+        return None
+    return image if header.width <= max_width and header.height <= max_height else None

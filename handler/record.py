@@ -10,8 +10,6 @@ can neither shadow nor outrank another. Times are UTC to the millisecond in one 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -33,8 +31,6 @@ RECOMMENDATIONS = ("lanjut", "tidak_lanjut")
 # text; a review is a few lines of text (with room for the drawn signature reviews will carry).
 RECORD_MAX_BYTES = 1024 * 1024
 REVIEW_MAX_BYTES = 512 * 1024
-PNG_DATA_URL_PREFIX = "data:image/png;base64,"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
 TIMESTAMP_EXAMPLE = "2026-11-23T23:15:02.123Z"
 
@@ -365,17 +361,3 @@ def _shown(value: object) -> str:
 
 def _describe(exc: Exception) -> str:
     return f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-
-
-def png_bytes(data_url: str, max_bytes: int) -> bytes | None:
-    """The PNG inside a `data:image/png;base64,` URL, or None unless it really is a PNG of at most max_bytes."""
-    if not data_url.startswith(PNG_DATA_URL_PREFIX):
-        return None
-    payload = data_url[len(PNG_DATA_URL_PREFIX) :]
-    if len(payload) > (max_bytes * 4) // 3 + 4:
-        return None
-    try:
-        png = base64.b64decode(payload, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return png if png.startswith(_PNG_MAGIC) and len(png) <= max_bytes else None

@@ -31,8 +31,10 @@ _ID = r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 # submissions/<scheme id>/<YYYY>/<MM>/<DD>/<submission id>.json
 RECORD_KEY = re.compile(rf"submissions/{_SCHEME}/(?P<y>\d{{4}})/(?P<m>\d{{2}})/(?P<d>\d{{2}})/{_ID}\.json\Z")
 # reviews/<scheme id>/<submission id>/<YYYYMMDD>T<HHMMSS>.<mmm>Z.json: the review's UTC time to the
-# millisecond, exactly the body's reviewed_at; no other spelling of a time is a review key.
-REVIEW_KEY = re.compile(rf"reviews/{_SCHEME}/{_ID}/(?P<time>\d{{8}}T\d{{6}}\.\d{{3}}Z)\.json\Z")
+# millisecond, exactly the body's reviewed_at; no other spelling of a time is a review key. The one
+# exception is read, never written: Swanilai 0.1 named reviews to the microsecond (<ffffff>Z), the
+# body's reviewed_at being that time cut to the millisecond; those reviews are kept, not skipped.
+REVIEW_KEY = re.compile(rf"reviews/{_SCHEME}/{_ID}/(?P<time>\d{{8}}T\d{{6}}\.(?:\d{{3}}|\d{{6}})Z)\.json\Z")
 LATE_KEY = re.compile(rf"submissions/{_SCHEME}/late/(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})/{_ID}\.marker\Z")
 _REVIEW_TIME = "%Y%m%dT%H%M%S.%fZ"
 
@@ -163,7 +165,8 @@ def parse_review_key(key: str) -> ReviewKey | None:
         moment = datetime.strptime(match["time"], _REVIEW_TIME).replace(tzinfo=UTC)
     except ValueError:
         return None
-    return ReviewKey(match["scheme"], match["id"], moment)
+    # A 0.1 key's microseconds: its body says the same time to the millisecond.
+    return ReviewKey(match["scheme"], match["id"], moment.replace(microsecond=moment.microsecond // 1000 * 1000))
 
 
 # -- choosing a store

@@ -418,4 +418,3 @@ def shown(name: str) -> str:
         return name  # the usual case, and the cheap one: nothing to shorten or replace
     safe = _NOT_ECHOED.sub("\ufffd", name[: f.CLIENT_NAME_SHOWN])
     return safe if len(name) <= f.CLIENT_NAME_SHOWN else safe + "\u2026"
-

@@ -33,7 +33,7 @@ from handler.catalog import forget_schemes
 from handler.config import Config
 from handler.fields import BODY_MAX_BYTES
 from handler.scheme import list_catalog
-from handler.store import LocalStore, S3Store, Store
+from handler.store import S3Store, Store, error_code, open_store
 
 HOST = "127.0.0.1"
 API_PATH = "/api/submissions"
@@ -138,7 +138,7 @@ def choose_store(store: str | Path) -> Store:
     """S3 when SUBMISSIONS_BUCKET is set (checked now), else the local directory (created now)."""
     bucket = os.environ.get("SUBMISSIONS_BUCKET", "").strip()
     if bucket:
-        s3 = S3Store(bucket)
+        s3 = open_store(f"s3://{bucket}")
         check_bucket(s3)
         return s3
     root = Path(store)
@@ -151,7 +151,7 @@ def choose_store(store: str | Path) -> Store:
         raise ServeError(
             f"cannot write submissions to {root}: {exc.strerror}; pass a writable directory with --store DIR"
         ) from None
-    return LocalStore(root)
+    return open_store(root)
 
 
 def check_bucket(s3: S3Store) -> None:
@@ -159,7 +159,7 @@ def check_bucket(s3: S3Store) -> None:
     try:
         s3.client.head_bucket(Bucket=s3.bucket)
     except Exception as exc:  # noqa: BLE001 - every failure here becomes one line for the operator
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", "")) or type(exc).__name__
+        code = error_code(exc) or type(exc).__name__
         hints = {
             "404": "create it first, or unset SUBMISSIONS_BUCKET to store under --store",
             "NoSuchBucket": "create it first, or unset SUBMISSIONS_BUCKET to store under --store",

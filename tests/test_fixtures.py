@@ -36,7 +36,7 @@ def test_unit_tanpa_kode_is_keyed_by_its_title_with_two_warnings(small_schemes):
         "menyusun-pelayanan-yang-khas-branded-service/1",
         "menyusun-pelayanan-yang-khas-branded-service/2",
     )
-    problems = [str(p) for p in check_schemes(SMALL_SCHEMES).problems]
+    problems = [p.format("en") for p in check_schemes(SMALL_SCHEMES).problems]
     assert len(problems) == 2, problems
     assert "unit-tanpa-kode.yaml:2: warning: scheme kind is not set" in problems[0]
     assert (

@@ -12,8 +12,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from handler import fields
-from handler.record import Answer, Record, png_bytes
+from handler import fields, png
+from handler.record import Answer, Record
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.records import Reviewed, Warn, ignore
 from swanilai.assessor.text import for_document
@@ -87,7 +87,12 @@ def render_html(item: Reviewed, env=None) -> str:
     env = env or jinja_env()
     record = item.record
     signature_png = None
-    if record.signature.kind == "drawn" and png_bytes(record.signature.value, fields.SIGNATURE_PNG_MAX_BYTES):
+    if record.signature.kind == "drawn" and png.drawable(
+        record.signature.value,
+        fields.SIGNATURE_PNG_MAX_BYTES,
+        fields.SIGNATURE_PNG_MAX_WIDTH,
+        fields.SIGNATURE_PNG_MAX_HEIGHT,
+    ):
         signature_png = record.signature.value
     return env.get_template(RENDER_TEMPLATE).render(
         record=record,

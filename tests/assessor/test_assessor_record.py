@@ -8,7 +8,9 @@ import json
 import pytest
 from support.records import make_record, png_data_url, record_body, record_key, tiny_png
 
-from handler.record import RecordError, parse_record, parse_review, png_bytes
+from handler import png
+from handler.record import RecordError, parse_record, parse_review
+from swanilai.testing import png as make_png
 
 ID = "5b8e9a52-3d5a-4c8e-9a0e-2f1c7c1d9b11"
 KEY = f"submissions/konsultasi-manajemen-pemasaran/2026/11/23/{ID}.json"
@@ -132,6 +134,16 @@ def test_unreadable_review_is_refused(change, problem):
     assert str(caught.value) == f"{REVIEW_KEY}: {problem}"
 
 
+def test_a_review_written_by_swanilai_0_1_under_a_microsecond_key_is_read_not_skipped():
+    # 0.1 named the key to the microsecond and wrote the body's time to the millisecond.
+    legacy_key = f"reviews/s/{ID}/20261124T010203.456789Z.json"
+    review = parse_review(json.dumps(REVIEW).encode(), legacy_key)
+    assert review.reviewed_at.isoformat() == "2026-11-24T01:02:03.456000+00:00"
+    later = {**REVIEW, "reviewed_at": "2026-11-24T01:02:03.457Z"}
+    with pytest.raises(RecordError, match="is not the time in its name"):
+        parse_review(json.dumps(later).encode(), legacy_key)
+
+
 def test_review_reads_back():
     review = parse_review(json.dumps(REVIEW).encode(), REVIEW_KEY)
     assert (review.assessor_name, review.registration, review.recommendation) == ("A", "R", "lanjut")
@@ -147,11 +159,12 @@ def test_review_reads_back():
         ('data:image/png;base64,AAAA" onerror="alert(1)', False),
         ("data:image/png;base64," + base64.b64encode(tiny_png() + b"\0" * 300_000).decode(), False),
         ("javascript:alert(1)", False),
+        ("data:image/png;base64," + base64.b64encode(make_png(width=2001, height=10)).decode(), False),
     ],
-    ids=["real-png", "not-png-bytes", "svg", "attribute-injection", "too-large", "javascript-url"],
+    ids=["real-png", "not-png-bytes", "svg", "attribute-injection", "too-large", "javascript-url", "too-wide"],
 )
 def test_signature_is_embedded_only_when_it_really_is_a_small_png(data_url, accepted):
-    assert (png_bytes(data_url, 200 * 1024) is not None) is accepted
+    assert (png.drawable(data_url, 200 * 1024, 2000, 1000) is not None) is accepted
 
 
 def test_each_record_keeps_its_own_scheme_text_even_under_the_same_version(seed):

@@ -67,7 +67,9 @@ KEYS_READ = [
     ("record-scheme-too-long", f"submissions/{'s' * 65}/2026/11/23/{ID}.json", None),
     ("by-id-marker", f"submissions/s/by-id/{ID}.marker", None),
     ("review", f"reviews/s/{ID}/20261124T010203.456Z.json", "review"),
-    ("review-time-in-microseconds", f"reviews/s/{ID}/20261124T010203.456789Z.json", None),
+    # Swanilai 0.1 wrote reviews under microsecond keys: read (never written), so none is lost.
+    ("review-by-swanilai-0.1-in-microseconds", f"reviews/s/{ID}/20261124T010203.456789Z.json", "review"),
+    ("review-time-in-tenths", f"reviews/s/{ID}/20261124T010203.4Z.json", None),
     ("review-time-free-text", f"reviews/s/{ID}/zz-terbaru.json", None),
     ("review-time-too-long", f"reviews/s/{ID}/{'9' * 300}.json", None),
     ("review-at-no-such-time", f"reviews/s/{ID}/20261124T250203.456Z.json", None),

@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.importer import FIXTURES, SEED_ID, SEED_TEXT, SEED_YAML  # noqa: F401 - fixtures below use them
 
 from swanilai.importer.specimen import convert_to_pdf, soffice, write_docx
 
-HERE = Path(__file__).resolve().parent
-FIXTURES = HERE.parent / "fixtures"
-SEED_TEXT = FIXTURES / "import" / "seed-fr-apl-02.txt"
-SEED_YAML = FIXTURES / "schemes" / "konsultasi-manajemen-pemasaran.yaml"
-SEED_ID = "konsultasi-manajemen-pemasaran"
 LIBREOFFICE_APT = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
 
 

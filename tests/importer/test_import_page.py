@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SEED_TEXT
+from support.importer import SEED_TEXT
 
 from handler.submission import validate_submission
 from swanilai.importer import import_document

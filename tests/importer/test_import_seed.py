@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SEED_ID, SEED_TEXT
+from support.importer import SEED_ID, SEED_TEXT
 
 from swanilai.importer import import_document
 from swanilai.importer.report import format_report

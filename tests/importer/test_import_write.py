@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SEED_ID, SEED_TEXT
+from support.importer import SEED_ID, SEED_TEXT
 
 from swanilai.importer.job import suggest_id
 from swanilai.importer.messages import LANGS, MESSAGES

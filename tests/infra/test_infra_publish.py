@@ -172,6 +172,7 @@ LAMBDA_MODULES = (
     "config",
     "errors",
     "fields",
+    "png",
     "filing",
     "log",
     "record",

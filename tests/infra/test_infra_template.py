@@ -24,7 +24,7 @@ INFRA = ROOT / "infra"
 TEMPLATE = INFRA / "template.yaml"
 PIPELINE = INFRA / "pipeline.yaml"
 WAF = INFRA / "waf.yaml"
-FORM_JS = ROOT / "site_src" / "docs" / "assets" / "form.js"
+FORM_JS = ROOT / "site_src" / "docs" / "assets" / "form" / "sending.js"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 TOOLS = ROOT / ".venv" / "tools"
 REGION = "ap-southeast-3"
@@ -285,7 +285,7 @@ def test_api_takes_post_submissions_throttled_with_cors_for_the_site(template):
 
 
 def page_retry_schedule() -> tuple[float, int, int]:
-    """The page's automatic retries (form.js): first delay in seconds, growth cap, number of tries."""
+    """The page's automatic retries (form/sending.js): first delay in seconds, growth cap, number of tries."""
     code = FORM_JS.read_text(encoding="utf-8")
     tries = re.search(r"const AUTO_TRIES = (\d+);", code)
     delay = re.search(r"\|\| (\d+);\s*let delay = Math\.min\(base \* 2 \*\* \(attempt - 1\), base \* (\d+)\);", code)
