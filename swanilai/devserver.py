@@ -1,9 +1,12 @@
 """`build.py serve`: the built site and the submission API on 127.0.0.1, through the real lambda_handler.
 
 Static files come from the site directory, for GET and HEAD only (any other method: a plain 405),
-and only for paths the site can have (SITE_PATH, as the CloudFront index function). Every request
-to /api/submissions, whatever its method, becomes the payload format 2.0 event API Gateway would
-send, handled by `handler.app.lambda_handler` (which answers its own JSON 405). Submissions go to
+and only for paths the site can have (SITE_PATH, as the CloudFront index function). Under /api the
+server is the HTTP API of `infra/template.yaml` (swanilai/routes.py): a request on a declared route
+becomes the payload format 2.0 event API Gateway would send (route key, path parameters, query,
+and for an authorized route the claims a local verifier vouched for), handled by the function the
+template names; any other method on a declared path goes to that path's function, which answers
+its own JSON 405; an undeclared path gets API Gateway's 404. Submissions go to
 a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3 itself honours
 AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). A silent connection is dropped after
 REQUEST_TIMEOUT; Ctrl-C answers the requests in flight and drops idle ones. Standard library only.
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import errno
+import importlib
+import json
 import mimetypes
 import os
 import re
@@ -22,11 +27,12 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from handler import app
 from handler.catalog import forget_schemes
@@ -34,9 +40,13 @@ from handler.config import Config
 from handler.fields import BODY_MAX_BYTES
 from handler.scheme import list_catalog
 from handler.store import S3Store, Store, error_code, open_store
+from swanilai.routes import Route, load_routes, resolve
 
 HOST = "127.0.0.1"
-API_PATH = "/api/submissions"
+# The site's pages call the API at /api (build.py's default API URL is /api/submissions).
+API_PREFIX = "/api"
+# An authorizer's check of a request's headers: the token's claims, or None for API Gateway's 401.
+Verifier = Callable[[dict[str, str]], dict[str, Any] | None]
 # A path this site can have: segments of letters, digits and . _ ~ -, no empty segment. Only
 # these are served or redirected; the CloudFront index function in infra/template.yaml holds the
 # same expression (a test keeps them equal).
@@ -87,6 +97,10 @@ class LocalServer(ThreadingHTTPServer):
         super().__init__((HOST, port), SiteAndApiHandler)
         self.store = store
         self.site_dir = Path()
+        # The API as the template declares it, and the local stand-ins for its authorizers
+        # (name -> check of a request's headers); a route whose authorizer has none here is a 401.
+        self.routes: tuple[Route, ...] = load_routes()
+        self.verifiers: dict[str, Verifier] = {}
 
     @property
     def origin(self) -> str:
@@ -262,8 +276,8 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         self._api_or(self._site_method_not_allowed)
 
     def _api_or(self, otherwise) -> None:
-        if urlsplit(self.path).path.rstrip("/") == API_PATH:
-            self._call_handler()
+        if _is_api(urlsplit(self.path).path):
+            self._call_api()
         else:
             otherwise()
 
@@ -279,16 +293,41 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _call_handler(self) -> None:
+    def _call_api(self) -> None:
+        """Route as API Gateway does: the declared route's function, after its authorizer."""
+        path = urlsplit(self.path).path[len(API_PREFIX) :] or "/"
+        route, parameters, on_path = resolve(self.server.routes, self.command, path)
+        if route is None and on_path:
+            route = on_path[0]  # its function answers the method (its own 405, or a preflight)
         body, complete = self._read_body()
-        event = self._event(body)
-        context = _Context(event["requestContext"]["requestId"])
-        response = app.lambda_handler(event, context)
+        if route is None:
+            self._send_json(404, {"message": "Not Found"}, complete)
+            return
+        claims = None
+        if route.authorizer is not None:
+            verifier = self.server.verifiers.get(route.authorizer)
+            claims = verifier(self._headers()) if verifier is not None else None
+            if claims is None:
+                self._send_json(401, {"message": "Unauthorized"}, complete)
+                return
+        event = self._event(body, route, path, parameters, claims)
+        module, _, function = route.entry.rpartition(".")
+        entry = getattr(importlib.import_module(module), function)
+        response = entry(event, _Context(event["requestContext"]["requestId"]))
         payload = response.get("body") or ""
         data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode("utf-8")
         self.send_response(response["statusCode"])
         for name, value in (response.get("headers") or {}).items():
             self.send_header(name, value)
+        self._finish(data, complete)
+
+    def _send_json(self, status: int, body: dict[str, Any], complete: bool) -> None:
+        """An answer API Gateway itself gives (no route: 404; no valid token: 401)."""
+        self.send_response(status)
+        self.send_header("Content-Type", CONTENT_TYPES[".json"])
+        self._finish(json.dumps(body).encode("utf-8"), complete)
+
+    def _finish(self, data: bytes, complete: bool) -> None:
         self.send_header("Content-Length", str(len(data)))
         if not complete:
             self.send_header("Connection", "close")
@@ -296,6 +335,14 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _headers(self) -> dict[str, str]:
+        """The request's headers as payload 2.0 carries them: lower-case names, repeats comma-joined."""
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            name = name.lower()
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        return headers
 
     def _read_body(self) -> tuple[bytes, bool]:
         """The body, read at most one byte past the limit (enough for the handler's 413)."""
@@ -315,45 +362,55 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
             rest -= len(chunk)
         return body, False
 
-    def _event(self, body: bytes) -> dict[str, Any]:
+    def _event(
+        self, body: bytes, route: Route, path: str, parameters: dict[str, str], claims: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """The payload format 2.0 event API Gateway's HTTP API would deliver for this request."""
         url = urlsplit(self.path)
-        headers: dict[str, str] = {}
-        for name, value in self.headers.items():
-            name = name.lower()
-            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        headers = self._headers()
         try:
             text, encoded = body.decode("utf-8"), False
         except UnicodeDecodeError:
             text, encoded = base64.b64encode(body).decode("ascii"), True
         now = datetime.now(UTC)
-        return {
+        query: dict[str, str] = {}
+        for name, value in parse_qsl(url.query, keep_blank_values=True):
+            query[name] = f"{query[name]},{value}" if name in query else value
+        context: dict[str, Any] = {
+            "accountId": "anonymous",
+            "apiId": "local",
+            "domainName": headers.get("host", HOST),
+            "domainPrefix": "local",
+            "http": {
+                "method": self.command,
+                "path": path,
+                "protocol": self.request_version,
+                "sourceIp": self.client_address[0],
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": uuid.uuid4().hex,
+            "routeKey": route.route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        }
+        if claims is not None:
+            context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+        event: dict[str, Any] = {
             "version": "2.0",
-            "routeKey": "$default",
-            "rawPath": url.path,
+            "routeKey": route.route_key,
+            "rawPath": path,
             "rawQueryString": url.query,
             "headers": headers,
-            "requestContext": {
-                "accountId": "anonymous",
-                "apiId": "local",
-                "domainName": headers.get("host", HOST),
-                "domainPrefix": "local",
-                "http": {
-                    "method": self.command,
-                    "path": url.path,
-                    "protocol": self.request_version,
-                    "sourceIp": self.client_address[0],
-                    "userAgent": headers.get("user-agent", ""),
-                },
-                "requestId": uuid.uuid4().hex,
-                "routeKey": "$default",
-                "stage": "$default",
-                "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-                "timeEpoch": int(now.timestamp() * 1000),
-            },
+            "requestContext": context,
             "body": text,
             "isBase64Encoded": encoded,
         }
+        if parameters:
+            event["pathParameters"] = parameters
+        if query:
+            event["queryStringParameters"] = query
+        return event
 
     # -- the site
 
@@ -388,7 +445,7 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
 
     def end_headers(self) -> None:
-        if not urlsplit(getattr(self, "path", "")).path.startswith(API_PATH):
+        if not _is_api(urlsplit(getattr(self, "path", "")).path):
             # Always revalidate: after a rebuild the browser must see the new page and scripts.
             self.send_header("Cache-Control", "no-cache")
             self.send_header("X-Content-Type-Options", "nosniff")
@@ -396,8 +453,12 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # API requests are logged by the handler as JSON lines; the site's requests briefly, no address.
-        if not urlsplit(getattr(self, "path", "")).path.startswith(API_PATH):
+        if not _is_api(urlsplit(getattr(self, "path", "")).path):
             sys.stderr.write(f"{time.strftime('%H:%M:%S')} {format % args}\n")
+
+
+def _is_api(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
 class _Context:

@@ -193,7 +193,7 @@ SITE_405 = b"Situs ini hanya melayani GET dan HEAD.\n"
 @pytest.mark.parametrize(
     "method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "BREW"]
 )
-@pytest.mark.parametrize("path", ["/", f"/skema/{SEED}/", "/halaman-yang-tidak-ada/", "/api/lain"])
+@pytest.mark.parametrize("path", ["/", f"/skema/{SEED}/", "/halaman-yang-tidak-ada/"])
 def test_every_other_method_on_the_site_is_a_plain_405(local, method, path):
     status, headers, body = request(local[0], method, path, b"{}", {"Content-Type": "application/json"})
     assert (status, headers["allow"], headers["content-type"], body) == (
@@ -201,6 +201,18 @@ def test_every_other_method_on_the_site_is_a_plain_405(local, method, path):
         "GET, HEAD",
         "text/plain; charset=utf-8",
         SITE_405,
+    )
+
+
+# Under /api the server is the template's HTTP API: a path it does not declare is API Gateway's 404.
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "OPTIONS", "BREW"])
+@pytest.mark.parametrize("path", ["/api", "/api/lain", "/api/submissions/lain/lagi", "/api/submissionsX"])
+def test_an_api_path_the_template_does_not_declare_is_not_found(local, method, path):
+    status, headers, body = request(local[0], method, path, b"{}", {"Content-Type": "application/json"})
+    assert (status, headers["content-type"], json.loads(body)) == (
+        404,
+        "application/json; charset=utf-8",
+        {"message": "Not Found"},
     )
 
 
