@@ -247,6 +247,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "nomor skema {number} sudah dipakai oleh {other}; setiap skema perlu nomornya sendiri",
         "en": "scheme number {number} is already used by {other}; each scheme needs its own number",
     },
+    # -- the privacy notice (site_src/privacy.yml, swanilai/privacy.py)
+    "privacy.missing": {
+        "id": "{file} tidak ada: pemberitahuan privasi wajib ada sebelum formulir diterbitkan; salin contohnya dari repositori Swanilai lalu sesuaikan",
+        "en": "{file} is missing: the privacy notice must exist before forms are published; copy the example from the Swanilai repository and adapt it",
+    },
+    "privacy.unreadable": {
+        "id": "{file} tidak terbaca ({what}): periksa penulisan YAML-nya",
+        "en": "{file} cannot be read ({what}): check its YAML",
+    },
+    "privacy.required": {
+        "id": "{file}: {key} belum diisi; isi sesuai data LSP Anda",
+        "en": "{file}: {key} is missing; fill it in with your LSP's details",
+    },
+    "privacy.retention": {
+        "id": "{file}: retention_years {value} harus bilangan bulat tahun dari {min} sampai {max} (lihat aturan BNSP tentang penyimpanan rekaman asesmen)",
+        "en": "{file}: retention_years {value} must be a whole number of years from {min} to {max} (see BNSP's rules for keeping assessment records)",
+    },
+    "privacy.placeholder": {
+        "id": "{file}: isian {{{name}}} tidak dikenal; yang boleh dipakai: {allowed}",
+        "en": "{file}: unknown placeholder {{{name}}}; allowed: {allowed}",
+    },
     # -- words used inside the messages above
     "where.unit_code": {"id": "unit {code}", "en": "unit {code}"},
     "where.unit_no": {"id": "unit ke-{n}", "en": "unit {n}"},
