@@ -159,7 +159,8 @@ TEXT_RULES: dict[str, dict[str, Any]] = {
     },
     SIGNATURE: {"kind": LINE, "required": "signature.required", "min": TYPED_SIGNATURE_MIN, "max": TYPED_SIGNATURE_MAX},
     "evidence": {"kind": TEXT, "min": 0, "max": EVIDENCE_MAX},
-    "file_name": {"kind": LINE, "required": "file.name_required", "min": 1, "max": FILE_NAME_MAX},
+    # Blank is refused by its own message (file.name_required), which names the file's position.
+    "file_name": {"kind": LINE, "min": 1, "max": FILE_NAME_MAX},
 }
 SIGNATURE_PNG = {
     "prefix": png.DATA_URL_PREFIX,

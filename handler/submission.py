@@ -412,8 +412,10 @@ def _check_file(
     if not isinstance(item, dict) or set(item) != FILE_KEYS or duplicate_keys(item):
         return None, unreadable
     name, problem = check_text(item["name"], "file_name", f.render(f.LABELS["file_name"], element=element))
-    if problem is not None or not name:
-        return None, f.message("file.name_required", element=element, position=position) if not name else problem
+    if problem is not None:
+        return None, problem
+    if not name:
+        return None, f.message("file.name_required", element=element, position=position)
     size, media_type, sha256 = item["size"], item["type"], item["sha256"]
     if type(size) is not int or size < 1 or not isinstance(sha256, str) or not _PATTERNS["sha256"].fullmatch(sha256):
         return None, unreadable

@@ -91,8 +91,8 @@ def ticket_request(payload: dict[str, Any], catalog_dir) -> TicketRequest:
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         problems["sha256"] = f.message("upload.unreadable")
     name, problem = check_text(payload.get("name"), "file_name", f.render(f.LABELS["file_name"], element=element))
-    if problem is not None:
-        problems["name"] = problem
+    if problem is not None or not name:
+        problems["name"] = problem or f.message("file.name_required", element=element, position=1)
     shown_name = name or "?"
     if limits.max_files_per_element == 0:
         problems.setdefault("name", f.message("files.not_allowed", element=element))

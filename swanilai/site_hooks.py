@@ -79,12 +79,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def render_form(scheme: Scheme, api_url: str) -> str:
     """The whole FR.APL.02 form of one scheme, as the page's content."""
-    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url, rules_json=rules_json())
+    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url, rules_json=rules_json(scheme))
 
 
-def rules_json() -> Markup:
-    """The rule table as JSON safe inside <script>: no `</script>`, `<!--` or `&` can end or bend it."""
-    text = json.dumps(fields.page_rules(), ensure_ascii=False, separators=(",", ":"))
+def rules_json(scheme: Scheme | None = None) -> Markup:
+    """The rule table (with the scheme's own evidence limits) as JSON safe inside <script>: no
+    `</script>`, `<!--` or `&` can end or bend it."""
+    text = json.dumps(fields.page_rules(scheme), ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

@@ -167,7 +167,7 @@ def status_event(
     headers = {"content-type": None, "x-status-key": status_key, **options.pop("headers", {})}
     return make_event(
         None,
-        method="GET",
+        method=options.pop("method", "GET"),
         headers=headers,
         route_key="GET /submissions/{scheme_id}/{submission_id}/status",
         path=f"/submissions/{scheme_id}/{submission_id}/status",
