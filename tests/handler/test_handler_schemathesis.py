@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from support.fuzz import ERROR_BODY_MAX, Answer, assert_no_problems, record_problems
+from support.fuzz import ERROR_BODY_MAX, RECEIVED_AT, Answer, assert_no_problems, record_problems
 from support.handler import ORIGIN, check_response, make_event, openapi
 
 from handler import app
@@ -109,7 +109,13 @@ def configured(tmp_path, catalog_dir, seed):
     root.mkdir()
     forget_schemes()
     app.configure(
-        Config(store=LocalStore(root), catalog_dir=catalog_dir, allowed_origins=frozenset({ORIGIN}), log=lambda _: None)
+        Config(
+            store=LocalStore(root),
+            catalog_dir=catalog_dir,
+            allowed_origins=frozenset({ORIGIN}),
+            clock=lambda: RECEIVED_AT,
+            log=lambda _: None,
+        )
     )
     seen: collections.Counter = collections.Counter()
     yield root, seen
