@@ -1,6 +1,6 @@
 """Fuzz lambda_handler with 100,000 hostile requests and print what happened. Prints; never asserts.
 
-    PYTHONPATH=tests .venv/bin/python bench/fuzz.py [--cases 100000] [--seed N] [--openapi] [--minimal]
+    PYTHONPATH=tests .venv/bin/python bench/fuzz.py [--cases 100000] [--seed N] [--jobs 4] [--openapi] [--minimal]
 
 The cases are the four families of tests/support/fuzz.py, the strategies the test suite uses
 (tests/handler/test_handler_fuzz.py), drawn here by hypothesis without pytest and without shrinking,
@@ -9,8 +9,9 @@ in equal shares. Each goes straight through `handler.app.lambda_handler` with th
 this measures the handler, not the disk). Prints, per family and in total: the count per status,
 unhandled errors (an exception or a 5xx: must be 0), records stored by invalid input (files left
 by a 4xx: must be 0), every broken rule by kind, cases per second and the largest response body.
-`--openapi` also holds every response to docs/openapi.yaml (about 3 ms a case); `--minimal`
-shrinks one example of every kind of broken rule to a minimal one and prints it.
+`--jobs` runs the families side by side; `--openapi` also holds every response to docs/openapi.yaml
+(about 3 ms a case); `--minimal` shrinks one example of every kind of broken rule to a minimal one
+and prints it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import random
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,27 +85,35 @@ def compile_seed(catalog_dir: Path):
     return read_catalog_entry(catalog_dir, SEED_ID)
 
 
-def run_family(name: str, target: Target, count: int, run_seed: int, check_openapi: bool) -> Tally:
-    tally = Tally()
-    strategy = FAMILIES[name](target.scheme)
+def run_family(name: str, count: int, run_seed: int, check_openapi: bool) -> Tally:
+    """One family's cases, in a work directory of its own (so families can run side by side)."""
+    with work_directory() as work:
+        work_dir = Path(work)
+        target = Target(work_dir / "catalog", compile_seed(work_dir / "catalog"), work_dir)
+        tally = Tally()
 
-    @seed(run_seed)
-    @settings(
-        max_examples=count,
-        phases=[Phase.generate],
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=strategy)
-    def one(case: Case) -> None:
-        started = time.perf_counter()
-        answer = target.send(case)
-        found = problems(case, answer, target.scheme, check_openapi=check_openapi)
-        tally.add(case, answer, found, time.perf_counter() - started)
+        @seed(run_seed)
+        @settings(
+            max_examples=count,
+            phases=[Phase.generate],
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=FAMILIES[name](target.scheme))
+        def one(case: Case) -> None:
+            started = time.perf_counter()
+            answer = target.send(case)
+            found = problems(case, answer, target.scheme, check_openapi=check_openapi)
+            tally.add(case, answer, found, time.perf_counter() - started)
 
-    one()
-    return tally
+        one()
+        return tally
+
+
+def work_directory() -> tempfile.TemporaryDirectory:
+    shm = Path("/dev/shm")
+    return tempfile.TemporaryDirectory(prefix="swanilai-fuzz-", dir=shm if shm.is_dir() else None)
 
 
 def minimal_example(name: str, target: Target, kind: str) -> Case | None:
@@ -141,27 +151,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (printed; random when not given)")
     parser.add_argument("--openapi", action="store_true", help="also hold every response to docs/openapi.yaml")
     parser.add_argument("--minimal", action="store_true", help="print a minimal example of every broken rule")
+    parser.add_argument("--jobs", type=int, default=1, help="families run side by side in this many processes")
     args = parser.parse_args(argv)
     run_seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    shm = Path("/dev/shm")
-    with tempfile.TemporaryDirectory(prefix="swanilai-fuzz-", dir=shm if shm.is_dir() else None) as work:
-        work_dir = Path(work)
-        scheme = compile_seed(work_dir / "catalog")
-        target = Target(work_dir / "catalog", scheme, work_dir)
-        print(f"seed {run_seed}; {args.cases:,} cases against {SEED_ID} version {scheme.version}")
-        total, tallies, started = Tally(), {}, time.perf_counter()
-        for name in FAMILIES:
-            tallies[name] = run_family(name, target, args.cases // len(FAMILIES), run_seed, args.openapi)
-            report(name, tallies[name])
-            total.merge(tallies[name])
-        wall = time.perf_counter() - started
-        report("all", total)
-        print(f"{'':>9}  wall time {wall:,.1f} s: {total.cases / wall:,.0f} cases/s with generation")
-        if args.minimal:
+    count = args.cases // len(FAMILIES)
+    with work_directory() as work:
+        version = compile_seed(Path(work) / "catalog").version
+    print(f"seed {run_seed}; {count * len(FAMILIES):,} cases, {count:,} per family, {args.jobs} job(s)", flush=True)
+    print(f"against {SEED_ID} version {version} (tests/fixtures/schemes)", flush=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        runs = {name: pool.submit(run_family, name, count, run_seed, args.openapi) for name in FAMILIES}
+        tallies = {name: run.result() for name, run in runs.items()}
+    wall = time.perf_counter() - started
+    total = Tally()
+    for name, tally in tallies.items():
+        report(name, tally)
+        total.merge(tally)
+    report("all", total)
+    print(f"{'':>9}  wall time {wall:,.1f} s: {total.cases / wall:,.0f} cases/s with generation", flush=True)
+    if args.minimal:
+        with work_directory() as work:
+            work_dir = Path(work)
+            target = Target(work_dir / "catalog", compile_seed(work_dir / "catalog"), work_dir)
             for name, tally in tallies.items():
                 for kind in sorted(tally.first):
                     example = minimal_example(name, target, kind)
-                    print(f"minimal {name} example of '{kind}':\n    {example!r}")
+                    print(f"minimal {name} example of '{kind}':\n    {example!r}", flush=True)
     return 0
 
 
