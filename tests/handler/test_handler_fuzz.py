@@ -1,6 +1,6 @@
 """Property-based fuzzing of lambda_handler: whatever arrives, the API never fails open.
 
-Four families of hostile requests (support.fuzz) go straight through `handler.app.lambda_handler`
+Four families of hostile requests (swanilai/fuzzing.py) go straight through `handler.app.lambda_handler`
 with the tests' catalog and a fresh LocalStore per case. Every answer must be a status
 docs/openapi.yaml documents for that case, never a 5xx, with a body the document describes, an
 error body of at most 64 KB, nothing stored for a 4xx, and for a 201 exactly one record that parses,
@@ -17,9 +17,10 @@ import os
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.fuzz import FAMILIES, KnownDefect, Target, assert_no_problems, fuzz_settings, problems
+from support.handler import check_response
 
 from handler import app
+from swanilai.fuzzing import FAMILIES, KnownDefect, Target, assert_no_problems, fuzz_settings, problems
 
 FUZZ = fuzz_settings(os.environ.get("HYPOTHESIS_PROFILE"))
 
@@ -33,7 +34,7 @@ def target(catalog_dir, seed, tmp_path_factory):
 def _fuzz(target, family: str, data) -> None:
     case = data.draw(FAMILIES[family](target.scheme), label="case")
     answer = target.send(case)
-    assert_no_problems(problems(case, answer, target.scheme))
+    assert_no_problems(problems(case, answer, target.scheme, check_response))
 
 
 @FUZZ

@@ -5,7 +5,7 @@ negative cases and undeclared methods included) and sends them through a WSGI ad
 `handler.app.lambda_handler`, configured with the tests' catalog and a LocalStore. Every response
 must pass all of schemathesis' checks and the tests' own judge (support.handler.check_response);
 on top, an error body is at most 64 KB, a 4xx leaves the store as it was, and a 201 stores one
-record that passes the fuzzers' record checks (support.fuzz.record_problems). The document's
+record that passes the fuzzers' record checks (swanilai.fuzzing.record_problems). The document's
 request example (the seed scheme's complete submission) takes the run past 403 and 404 into
 validation and storage: the run must store it once (201) and must reach validation (400).
 
@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from support.fuzz import ERROR_BODY_MAX, RECEIVED_AT, Answer, assert_no_problems, record_problems
 from support.handler import ORIGIN, check_response, make_event, openapi
 
 from handler import app
@@ -36,6 +35,7 @@ from handler.catalog import forget_schemes
 from handler.config import Config
 from handler.scheme import Scheme
 from handler.store import LocalStore
+from swanilai.fuzzing import ERROR_BODY_MAX, RECEIVED_AT, Answer, assert_no_problems, record_problems
 from swanilai.scheme_source import check_schemes
 
 FIXTURE_SCHEMES = Path(__file__).resolve().parents[1] / "fixtures" / "schemes"
@@ -87,7 +87,7 @@ CONFIG = schemathesis.Config.from_dict(
         },
         "generation": {
             "max-examples": 1_000 if DEEP else 60,
-            # Reproducible in CI like the hypothesis fuzzers (support.fuzz); random in the deep profile.
+            # Reproducible in CI like the hypothesis fuzzers (swanilai/fuzzing.py); random in the deep profile.
             "deterministic": not DEEP,
             "database": "none",
         },

@@ -1,7 +1,8 @@
 """Fuzzing the submission API: hostile requests as hypothesis strategies, and the rules every answer obeys.
 
 Shared by tests/handler/test_handler_fuzz.py (a few hundred cases per family, under pytest) and
-bench/fuzz.py (100,000 and more, no pytest). Four families, each a strategy of `Case`:
+bench/fuzz.py (100,000 and more, no pytest), so it lives here beside swanilai/testing.py; like it,
+it is never used by the product itself. Four families, each a strategy of `Case`:
 
 - `json_cases`: any JSON document as the body (recursive, bounded), often shaped like a submission;
 - `field_cases`: the seed's valid submission with any string in one of its fields: full Unicode,
@@ -14,7 +15,8 @@ bench/fuzz.py (100,000 and more, no pytest). Four families, each a strategy of `
 Each case carries the statuses docs/openapi.yaml allows for it (`Case.statuses`). `Target.send` runs
 a case through `handler.app.lambda_handler` with a fresh LocalStore, and `problems` lists every rule
 the answer breaks: a 5xx or an exception, a status not allowed for the case, a response that
-docs/openapi.yaml does not describe, an error body over 64 KB, anything stored for a 4xx, a 201
+docs/openapi.yaml does not describe (given the tests' judge, support.handler.check_response), an
+error body over 64 KB, anything stored for a 4xx, a 201
 without exactly one record that parses and validates again, or stored text no document can hold.
 """
 
@@ -27,6 +29,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,8 +213,14 @@ class Target:
         return Answer(status, headers, body, raised, exceptions, tuple(entries), stored)
 
 
-def problems(case: Case, answer: Answer, scheme: Scheme, check_openapi: bool = True) -> list[Problem]:
-    """Every rule the answer to a case breaks (an empty list: it is a good answer)."""
+def problems(
+    case: Case, answer: Answer, scheme: Scheme, check_response: Callable[..., None] | None = None
+) -> list[Problem]:
+    """Every rule the answer to a case breaks (an empty list: it is a good answer).
+
+    check_response(method, status, headers, body) judges a response against docs/openapi.yaml and
+    raises AssertionError; without it that rule is not checked.
+    """
     found: list[Problem] = []
     if answer.raised or answer.status is None:
         return [Problem(RAISED, str(answer.raised))]
@@ -223,8 +232,8 @@ def problems(case: Case, answer: Answer, scheme: Scheme, check_openapi: bool = T
         found.append(Problem(UNDOCUMENTED_STATUS, f"{status} ({_error_code(answer)}), allowed {sorted(case.statuses)}"))
     if status >= 400 and answer.body_bytes > ERROR_BODY_MAX:
         found.append(Problem(ERROR_BODY_TOO_LARGE, f"{status} with {answer.body_bytes:,} bytes"))
-    elif check_openapi:  # (validating a huge error body would only take long: it is wrong already)
-        found.extend(_openapi_problems(case, answer))
+    elif check_response:  # (validating a huge error body would only take long: it is wrong already)
+        found.extend(_openapi_problems(case, answer, check_response))
     if 400 <= status < 500 and answer.store_entries:
         found.append(Problem(STORED_ON_4XX, f"{status}: {list(answer.store_entries)[:5]}"))
     if status == 201:
@@ -239,9 +248,7 @@ def _error_code(answer: Answer) -> str:
         return "no JSON body"
 
 
-def _openapi_problems(case: Case, answer: Answer) -> list[Problem]:
-    from support.handler import check_response  # the tests' judge of every response; needs the document
-
+def _openapi_problems(case: Case, answer: Answer, check_response: Callable[..., None]) -> list[Problem]:
     method = "OPTIONS" if case.event["requestContext"]["http"]["method"].upper() == "OPTIONS" else "POST"
     try:
         check_response(method, answer.status, answer.headers, answer.body)
