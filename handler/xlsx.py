@@ -87,8 +87,6 @@ def _cell(reference: str, value: Any, style: int = 0) -> str:
     styled = f' s="{style}"' if style else ""
     if value is None or value == "":
         return ""
-    if isinstance(value, bool):
-        value = "ya" if value else "tidak"
     if isinstance(value, int):
         return f'<c r="{reference}"{styled}><v>{value}</v></c>'
     if isinstance(value, datetime):
