@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from support.api import Clock
-from support.desk import make_desk
+from support.desk import NOW, make_desk
 from support.records import RECEIVED, make_record, store_record
 
 from handler import desk, indexer
-
-# After every fixture record (received from 2026-11-23 23:15 UTC on).
-NOW = datetime(2026, 12, 1, 3, 4, 5, 678000, tzinfo=UTC)
 
 
 @pytest.fixture

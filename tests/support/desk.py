@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from handler.deskconfig import DeskConfig
 from handler.index import SqliteIndex
 from handler.store import LocalStore
 
+# The desk tests' clock: after every fixture record (received from 2026-11-23 23:15 UTC on).
+NOW = datetime(2026, 12, 1, 3, 4, 5, 678000, tzinfo=UTC)
 POOL_ISSUER = "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_AbCdEfGhI"
 CLIENT_ID = "4kq2c0example0client0id0abc"
 ASSESSOR_SUB = "0a9b8c7d-1111-4222-8333-444455556666"
@@ -157,3 +159,18 @@ def stamp(moment: datetime) -> str:
     from handler.record import utc_timestamp
 
     return utc_timestamp(moment)
+
+
+def table_from_template(client: Any, name: str) -> None:
+    """The desk's DynamoDB table exactly as infra/template.yaml declares it (keys, indexes, billing)."""
+    from swanilai.paths import INFRA_DIR
+    from swanilai.publish import load_template
+
+    spec = load_template(INFRA_DIR / "template.yaml")["Resources"]["DeskIndexTable"]["Properties"]
+    client.create_table(
+        TableName=name,
+        BillingMode=spec["BillingMode"],
+        AttributeDefinitions=spec["AttributeDefinitions"],
+        KeySchema=spec["KeySchema"],
+        GlobalSecondaryIndexes=spec["GlobalSecondaryIndexes"],
+    )
