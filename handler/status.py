@@ -23,7 +23,6 @@ from handler import fields as f
 from handler.errors import NotFound
 from handler.record import (
     RECORD_MAX_BYTES,
-    REVIEW_MAX_BYTES,
     CorruptMarker,
     Record,
     RecordError,
@@ -31,17 +30,15 @@ from handler.record import (
     parse_claim,
     parse_marker,
     parse_record,
-    parse_review,
     utc_timestamp,
 )
+from handler.reviews import load_reviews
 from handler.scheme import is_scheme_id
-from handler.store import REVIEWS, Store, TooLarge, revised_by_key, submission_marker_key
+from handler.store import Store, TooLarge, revised_by_key, submission_marker_key
 from handler.submission import secret_matches
 
 _SUBMISSION_ID = re.compile(f.SUBMISSION_ID_PATTERN)
 _STATUS_KEY = re.compile(f.STATUS_KEY_PATTERN)
-# A review v1 recommends; v2 (the desk's) has an outcome. Both read as the candidate's state.
-_OUTCOMES = {"lanjut": "lanjut", "tidak_lanjut": "tidak_lanjut", "perbaikan": "perbaikan"}
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,8 @@ def status_query(parameters: dict[str, str], headers: dict[str, str]) -> StatusQ
 def read_status(store: Store, query: StatusQuery) -> dict[str, Any]:
     """The status answer for a query whose secret matches; NotFound otherwise."""
     record = _record_for(store, query)
-    state, review = "diterima", None
-    reviews = _reviews(store, query)
-    latest = latest_review(reviews)
-    if latest is not None:
-        state, review = _outcome(latest), latest
+    review = latest_review(load_reviews(store, query.scheme_id, query.submission_id))
+    state = review.outcome if review is not None else "diterima"
     sent_back = state == "perbaikan"
     return {
         "submission_id": record.submission_id,
@@ -78,7 +72,7 @@ def read_status(store: Store, query: StatusQuery) -> dict[str, Any]:
         "label": f.STATE_LABELS[state],
         "reviewed_at": utc_timestamp(review.reviewed_at) if review else None,
         "notes": review.notes if sent_back and review else None,
-        "element_notes": dict(getattr(review, "element_notes", None) or {}) if sent_back else {},
+        "element_notes": dict(review.element_notes) if sent_back and review else {},
         "revises": record.revises,
         "revised_by": _revised_by(store, query),
         "submission": submitted_content(record),
@@ -101,25 +95,6 @@ def _record_for(store: Store, query: StatusQuery) -> Record:
     if record is None or not secret_matches(record.status_key_sha256, query.status_key):
         raise NotFound()
     return record
-
-
-def _reviews(store: Store, query: StatusQuery) -> list:
-    """The submission's readable reviews; one that is not (malformed, too large) is left out."""
-    reviews = []
-    for obj in store.list(f"{REVIEWS}/{query.scheme_id}/{query.submission_id}/"):
-        try:
-            raw = store.get(obj.key, max_bytes=REVIEW_MAX_BYTES)
-            if raw is not None:
-                reviews.append(parse_review(raw, obj.key))
-        except (RecordError, TooLarge):
-            continue
-    return reviews
-
-
-def _outcome(review: Any) -> str:
-    # Reviews v2 (the desk's) carry `outcome`; v1 reviews carry `recommendation`.
-    value = getattr(review, "outcome", None) or getattr(review, "recommendation", None)
-    return _OUTCOMES.get(value, "diterima")
 
 
 def _revised_by(store: Store, query: StatusQuery) -> str | None:

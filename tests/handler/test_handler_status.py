@@ -180,10 +180,6 @@ def _v2_review(outcome: str, reviewed_at: str, notes: str | None, element_notes:
     ).encode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reviews v2 (outcome, element_notes) are read by the desk branch's parse_review; passes once merged",
-)
 def test_perlu_perbaikan_shows_the_assessors_notes_per_element(api, sent):
     api.store.create(
         f"reviews/{SEED}/{ID}/20261125T030000.000Z.json",
