@@ -52,6 +52,7 @@ Workflow:
   assessor.py list                    # see them
   assessor.py render 3f2a --pdf       # read one as the filled FR.APL.02 (an id may be abbreviated)
   assessor.py review 3f2a --outcome lanjut --assessor "Nama Asesor" --reg "MET.000.000000 2020"
+  assessor.py reindex --store var     # rebuild the desk's index (build.py serve's)
 """
 
 
@@ -178,7 +179,7 @@ _scheme_option = click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
-    help="only what was stored on or after this UTC day",
+    help="only what was stored on or after this day (a WIB day: it begins at 17:00 UTC the day before)",
 )
 @click.option(
     "--jobs", type=click.IntRange(1, 128), default=DEFAULT_JOBS, show_default=True, help="downloads at a time"
@@ -519,6 +520,61 @@ def _find_for_review(store: Store, local: Store, given: str) -> RecordRef:
             except TooLarge:
                 return known  # there, and refused by the reading that follows, which names it
     return find(index(store), given, store.describe())
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  assessor.py reindex --store var                      # build.py serve's desk\n"
+    "  assessor.py reindex --store s3://lsp-swanilai-submissions --table swanilai-desk-index"
+)
+@click.option(
+    "--store",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="SOURCE",
+    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
+)
+@click.option(
+    "--table",
+    metavar="TABLE",
+    help="the desk's DynamoDB index (the stack's DeskIndexTableName output); required for s3:// sources",
+)
+@click.option("--jobs", type=click.IntRange(1, 128), default=16, show_default=True, help="records read at a time")
+@click.pass_obj
+def reindex(runtime: Runtime, source: str, table: str | None, jobs: int) -> None:
+    """Rebuild the assessors' desk's index from SOURCE: every record with its reviews.
+
+    The index is derived: SOURCE stays the truth, and rebuilding never changes a record or review.
+    For a directory the index is DIR/.desk/index.sqlite3 (what `build.py serve` uses); for a bucket,
+    the DynamoDB table named by --table. Entries of submissions no longer in SOURCE are removed.
+    """
+    from handler.index import DynamoIndex, IndexUnavailable
+    from handler.indexer import reindex as rebuild
+    from swanilai.localdesk import open_index
+
+    store = open_source(source, jobs=jobs)
+    if isinstance(store, LocalStore):
+        index = open_index(store.root)
+    elif table:
+        index = DynamoIndex(table)
+    else:
+        raise click.UsageError("a bucket's index is a DynamoDB table: give --table (the stack's DeskIndexTableName)")
+    started = time.monotonic()
+    progress = (lambda done, total: say(f"  {done:,} of {total:,} read", err=True)) if sys.stderr.isatty() else None
+    where = index.describe()
+    try:
+        with store_errors(store):
+            done = rebuild(store, index, runtime.clock(), workers=jobs, progress=progress)
+    except IndexUnavailable as exc:
+        raise AssessorError(
+            f"the index {where} could not be written ({exc.code or exc}): check --table, the region "
+            f"(AWS_DEFAULT_REGION) and your credentials, then run the same command again"
+        ) from None
+    say(
+        f"indexed {done.indexed} submission(s) into {where} in {time.monotonic() - started:.1f} s "
+        f"({done.removed} removed, {done.unreadable} unreadable skipped)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

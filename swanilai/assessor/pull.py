@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from handler.record import RECORD_MAX_BYTES, REVIEW_MAX_BYTES
+from handler.record import RECORD_MAX_BYTES, REVIEW_MAX_BYTES, parse_utc_timestamp
 from handler.store import (
     LATE_KEY,
     REVIEWS,
@@ -34,6 +34,7 @@ from handler.store import (
     parse_record_key,
     parse_review_key,
 )
+from handler.wib import wib_day_start
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.files import disk_error, fsync_dir, write_atomically
 from swanilai.assessor.records import Warn, ignore, is_bookkeeping, skipped, too_large
@@ -142,20 +143,31 @@ def list_wanted(
     prefixes = [folder for folder in folders if folder not in skip]
     prefixes += [f"{REVIEWS}/{scheme_id}/{digit}" for scheme_id in schemes for digit in "0123456789abcdef"]
     listed = [obj for objects in pool.map(lambda prefix: list(source.list(prefix)), prefixes) for obj in objects]
-    wanted = [obj for obj in listed if _acceptable(source, obj, since, warn)]
+    start = wib_day_start(since) if since else None
+    wanted = [obj for obj in listed if _acceptable(source, obj, start, warn)]
+    # Records filed under the UTC day on which the WIB day begins (at 17:00 UTC) are there from the
+    # day before too: their own time of receipt says which side of --since they are on.
+    boundary = [obj for obj in wanted if start and (named := parse_record_key(obj.key)) and named.day == start.date()]
+    if boundary:
+        early = {
+            obj.key
+            for obj, at in zip(boundary, pool.map(lambda obj: _received_at(source, obj.key), boundary), strict=True)
+            if at and at < start
+        }
+        wanted = [obj for obj in wanted if obj.key not in early]
     server_times = [obj.modified for obj in late] + [obj.modified for obj in wanted if obj.key.startswith(SUBMISSIONS)]
     return Listing(wanted, unlisted, max(server_times, default=None))
 
 
-def _acceptable(source: Store, obj: StoredObject, since: date | None, warn: Warn) -> bool:
-    """Whether obj is a record or review to copy; a stray or oversized object is named in a warning."""
+def _acceptable(source: Store, obj: StoredObject, start: datetime | None, warn: Warn) -> bool:
+    """Whether obj is a record or review to copy (on or after `start`, as far as its key tells); a stray or oversized object is named in a warning."""
     record, review = parse_record_key(obj.key), parse_review_key(obj.key)
     if record is None and review is None:
         if not is_bookkeeping(obj.key):
             kind = "record" if obj.key.startswith(SUBMISSIONS) else "review"
             warn(skipped(f"{location_of(source, obj.key)}: is not named like a {kind}"))
         return False
-    if since is not None and (record.day if record else review.reviewed_at.date()) < since:
+    if start is not None and (record.day < start.date() if record else review.reviewed_at < start):
         return False
     problem = too_large(source, obj, RECORD_MAX_BYTES if record else REVIEW_MAX_BYTES)
     if problem:
@@ -240,12 +252,26 @@ def _save_state(dest: Path, source: Store, state: PullState, listing: Listing, s
         pass  # the next pull lists those days again, nothing worse
 
 
+def _received_at(source: Store, key: str) -> datetime | None:
+    """A record's time of receipt, read from the record itself; None when it cannot be read (pull will say why)."""
+    try:
+        raw = source.get(key, max_bytes=RECORD_MAX_BYTES)
+        text = json.loads(raw).get("received_at") if raw else None
+    except (TooLarge, ValueError, AttributeError):
+        return None
+    return parse_utc_timestamp(text) if isinstance(text, str) else None
+
+
 def _folder_wanted(folder: str, since: date | None) -> bool:
-    # submissions/<scheme>/<YYYY>/[<MM>/[<DD>/]]: dates only (not by-id/), and not before --since.
+    # submissions/<scheme>/<YYYY>/[<MM>/[<DD>/]]: dates only (not by-id/), and not before --since's
+    # first UTC day (the WIB day begins at 17:00 UTC of the day before).
     parts = folder.rstrip("/").split("/")[2:]
     if not all(part.isdigit() for part in parts):
         return False
-    return since is None or tuple(map(int, parts)) >= (since.year, since.month, since.day)[: len(parts)]
+    if since is None:
+        return True
+    first = wib_day_start(since).date()
+    return tuple(map(int, parts)) >= (first.year, first.month, first.day)[: len(parts)]
 
 
 # -- one pull at a time, files complete or absent

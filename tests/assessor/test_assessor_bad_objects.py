@@ -231,14 +231,17 @@ def shown(command: str, result, out) -> dict[str, tuple[str, str, str]]:
         return found
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out / "rekap.xlsx")["submissions"]
+    from handler.deskrules import STATE_LABELS
+
+    sheet = load_workbook(out / "rekap.xlsx")["Pengajuan"]
     header, *rows = sheet.values
-    column = {name: header.index(name) for name in ("candidate_name", "recommendation", "assessor_name")}
+    column = {name: header.index(name) for name in ("Nama Asesi", "Status Tinjauan", "Asesor")}
+    outcome = {label: code for code, label in STATE_LABELS.items()} | {"Belum ditinjau": ""}
     return {
         row[0]: (
-            row[column["candidate_name"]].removeprefix("'"),  # the export's guard against formulas
-            row[column["recommendation"]] or "",
-            row[column["assessor_name"]] or "",
+            row[column["Nama Asesi"]],  # an inline string: never a formula, shown as typed
+            outcome[row[column["Status Tinjauan"]]],
+            row[column["Asesor"]] or "",
         )
         for row in rows
     }

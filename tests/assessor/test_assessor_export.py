@@ -7,13 +7,41 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import datetime
 
 import pytest
 from support.records import make_record, record_key
 
-from swanilai.assessor.export import neutralise
+from handler.xlsx import neutralise
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+SUBMISSION_HEADERS = (
+    "ID Pengajuan",
+    "Diterima (WIB)",
+    "Skema",
+    "Nomor Skema",
+    "Judul Skema",
+    "Nama Asesi",
+    "Email",
+    "Telepon",
+    "K",
+    "BK",
+    "Status Tinjauan",
+    "Asesor",
+    "No. Reg. Asesor",
+    "Ditinjau (WIB)",
+    "Catatan Asesor",
+)
+ANSWER_HEADERS = (
+    "ID Pengajuan",
+    "Kode Unit",
+    "Judul Unit",
+    "Kunci Elemen",
+    "Elemen",
+    "Jawaban",
+    "Bukti",
+    "Catatan Asesor",
+)
 
 
 def test_xlsx_has_a_row_per_submission_and_a_row_per_answer(invoke, copy, seed, tmp_path):
@@ -25,22 +53,31 @@ def test_xlsx_has_a_row_per_submission_and_a_row_per_answer(invoke, copy, seed, 
         f"exported 3 submission(s) and {3 * len(seed.elements)} answer(s) to {tmp_path / 'rekap.xlsx'}\n"
     )
     book = load_workbook(tmp_path / "rekap.xlsx")
-    assert book.sheetnames == ["submissions", "answers"]
-    submissions = list(book["submissions"].values)
-    answers = list(book["answers"].values)
+    assert book.sheetnames == ["Pengajuan", "Jawaban"]
+    submissions = list(book["Pengajuan"].values)
+    answers = list(book["Jawaban"].values)
+    assert submissions[0] == SUBMISSION_HEADERS and answers[0] == ANSWER_HEADERS
     assert len(submissions) == 1 + 3 and len(answers) == 1 + 3 * len(seed.elements)
-    header = submissions[0]
-    rows = {row[0]: dict(zip(header, row, strict=False)) for row in submissions[1:]}
+    rows = {row[0]: dict(zip(SUBMISSION_HEADERS, row, strict=True)) for row in submissions[1:]}
     reviewed = rows[copy.records["reviewed"]["submission_id"]]
-    assert (reviewed["k_count"], reviewed["bk_count"]) == (26, 12)
-    assert (reviewed["recommendation"], reviewed["assessor_name"]) == ("tidak_lanjut", "Andriansyah Bachtillah")
-    assert reviewed["scheme_number"] == seed.number and reviewed["received_wib"] == "2026-11-24 06:15"
-    assert rows[copy.records["typed"]["submission_id"]]["recommendation"] is None  # an empty cell
-    first = dict(zip(answers[0], answers[1], strict=False))
-    assert (first["unit_code"], first["element"]) == ("M.70MKT00.019.2", "1. " + seed.units[0].elements[0].title)
+    assert (reviewed["K"], reviewed["BK"]) == (26, 12)
+    assert (reviewed["Status Tinjauan"], reviewed["Asesor"]) == (
+        "Asesmen tidak dapat dilanjutkan",
+        "Andriansyah Bachtillah",
+    )
+    assert reviewed["Catatan Asesor"] == "Bukti unit 3 <b>belum</b> memadai"
+    assert reviewed["Nomor Skema"] == seed.number
+    assert reviewed["Diterima (WIB)"].replace(microsecond=0) == datetime(2026, 11, 24, 6, 15, 2)  # a real date
+    assert book["Pengajuan"]["B2"].number_format == "yyyy-mm-dd hh:mm"
+    typed = rows[copy.records["typed"]["submission_id"]]
+    assert (typed["Status Tinjauan"], typed["Asesor"], typed["Email"]) == ("Belum ditinjau", None, None)
+    first = dict(zip(ANSWER_HEADERS, answers[1], strict=True))
+    assert (first["Kode Unit"], first["Elemen"]) == ("M.70MKT00.019.2", "1. " + seed.units[0].elements[0].title)
+    for sheet in book:
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
 
 
-def test_xlsx_cells_never_hold_a_formula(invoke, copy, tmp_path):
+def test_xlsx_cells_never_hold_a_formula_and_show_no_apostrophe(invoke, copy, tmp_path):
     from openpyxl import load_workbook
 
     invoke("export", "--dir", copy.root, "--out", tmp_path / "rekap.xlsx")
@@ -48,8 +85,8 @@ def test_xlsx_cells_never_hold_a_formula(invoke, copy, tmp_path):
     cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
-    assert "'=cmd|' /C calc'!A0" in texts and "'+6281234567890" in texts and "'-20% biaya @kantor" in texts
+    assert "=cmd|' /C calc'!A0" in texts and "+6281234567890" in texts and "-20% biaya @kantor" in texts
+    assert not [t for t in texts if t.startswith("'")]
 
 
 def test_csv_writes_two_files_neutralised(invoke, copy, seed, tmp_path):
@@ -63,8 +100,9 @@ def test_csv_writes_two_files_neutralised(invoke, copy, seed, tmp_path):
     assert len(submissions) == 3 and len(answers) == 3 * len(seed.elements)
     values = [v for row in submissions + answers for v in row.values()]
     assert not [v for v in values if v.startswith(FORMULA_STARTS)]
-    hostile = next(r for r in submissions if r["submission_id"] == copy.records["hostile"]["submission_id"])
-    assert (hostile["candidate_name"], hostile["candidate_phone"]) == ("'=cmd|' /C calc'!A0", "'+6281234567890")
+    hostile = next(r for r in submissions if r["ID Pengajuan"] == copy.records["hostile"]["submission_id"])
+    assert (hostile["Nama Asesi"], hostile["Telepon"]) == ("'=cmd|' /C calc'!A0", "'+6281234567890")
+    assert hostile["Diterima (WIB)"] == "2026-11-26 06:15"
 
 
 def test_format_follows_the_out_suffix_and_defaults_to_xlsx_in_the_copy(invoke, copy, tmp_path, monkeypatch):
@@ -127,9 +165,9 @@ def plant(root, record) -> None:
 def cell_of(field: str) -> tuple[str, str]:
     """The sheet and column a field is exported to."""
     return {
-        "evidence": ("answers", "evidence"),
-        "name": ("submissions", "candidate_name"),
-        "phone": ("submissions", "candidate_phone"),
+        "evidence": ("Jawaban", "Bukti"),
+        "name": ("Pengajuan", "Nama Asesi"),
+        "phone": ("Pengajuan", "Telepon"),
     }[field]
 
 
@@ -148,7 +186,7 @@ def test_text_no_spreadsheet_can_hold_is_replaced_not_fatal(invoke, seed, tmp_pa
 
     result = invoke("export", "--csv", "--dir", tmp_path / "copy", "--out", tmp_path / "rekap.csv")
     assert result.exit_code == 0, result.output
-    target = tmp_path / ("rekap-answers.csv" if sheet == "answers" else "rekap.csv")
+    target = tmp_path / ("rekap-answers.csv" if sheet == "Jawaban" else "rekap.csv")
     with open(target, encoding="utf-8-sig", newline="") as handle:
         assert next(csv.DictReader(handle))[column] == exported
 
@@ -166,13 +204,14 @@ def test_the_workbook_of_unsafe_text_opens_in_libreoffice(invoke, seed, tmp_path
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert converted.returncode == 0, converted.stderr
-    with open(tmp_path / "csv" / "rekap-submissions.csv", encoding="utf-8", newline="") as handle:
+    with open(tmp_path / "csv" / "rekap-Pengajuan.csv", encoding="utf-8", newline="") as handle:
         submissions = list(csv.DictReader(handle))
-    with open(tmp_path / "csv" / "rekap-answers.csv", encoding="utf-8", newline="") as handle:
+    with open(tmp_path / "csv" / "rekap-Jawaban.csv", encoding="utf-8", newline="") as handle:
         answers = list(csv.DictReader(handle))
     assert len(submissions) == len(UNSAFE_TEXT) and len(answers) == len(UNSAFE_TEXT) * len(seed.elements)
-    shown = {row["candidate_name"] for row in submissions} | {row["candidate_phone"] for row in submissions}
-    shown |= {row["evidence"] for row in answers}
+    assert submissions[0]["Diterima (WIB)"].startswith("2026-11-24 06:15")  # a date, in WIB
+    shown = {row["Nama Asesi"] for row in submissions} | {row["Telepon"] for row in submissions}
+    shown |= {row["Bukti"] for row in answers}
     for field, _, exported in (row[1:] for row in UNSAFE_TEXT):
         assert exported in shown, field
 

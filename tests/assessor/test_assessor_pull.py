@@ -96,11 +96,20 @@ def test_pull_replaces_a_damaged_file_and_sweeps_what_a_killed_pull_left(invoke,
     [
         (["--scheme", "konsultasi-manajemen-pemasaran"], [0, 1, 3, 4]),
         (["--scheme", "skema-lain"], [2]),
-        (["--since", "2026-11-25"], [1, 2, 4]),  # records of the 25th, the review of the 26th; not the 24th's review
-        (["--since", "2026-11-24"], [1, 2, 3, 4]),
+        # --since is a WIB day. Received 23 Nov 23:15 UTC is 24 Nov WIB; the 24th's review (23:15 UTC) is the 25th WIB.
+        (["--since", "2026-11-25"], [1, 2, 3, 4]),
+        (["--since", "2026-11-26"], [1, 2, 4]),
+        (["--since", "2026-11-24"], [0, 1, 2, 3, 4]),
         (["--scheme", "skema-lain", "--since", "2026-12-01"], []),
     ],
-    ids=["one-scheme", "other-scheme", "since-day", "since-includes-that-day", "nothing-matches"],
+    ids=[
+        "one-scheme",
+        "other-scheme",
+        "since-wib-day",
+        "since-a-later-wib-day",
+        "since-includes-that-day",
+        "nothing-matches",
+    ],
 )
 def test_pull_filters_by_scheme_and_day(invoke, source, tmp_path, options, expected):
     result = invoke("pull", "--from", f"s3://{source.bucket}", "--to", tmp_path, *options)
@@ -222,6 +231,20 @@ def test_listing_skips_by_id_markers_and_days_before_since(source, tmp_path):
     assert not [prefix for prefix in asked if "by-id" in prefix]
     days = sorted(prefix for prefix in asked if prefix.count("/") == 5)
     assert days == ["submissions/konsultasi-manajemen-pemasaran/2026/11/25/", "submissions/skema-lain/2026/11/25/"]
+
+
+@pytest.mark.clock
+def test_since_starts_at_midnight_wib_which_is_17_00_utc_the_day_before(invoke, s3, bucket, seed, tmp_path):
+    store = S3Store(bucket, client=s3)
+    before = make_record(seed, name="Sebelum", received_at=datetime(2026, 11, 24, 16, 59, 59, 999000, tzinfo=UTC))
+    at = make_record(seed, name="Tepat", received_at=datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
+    keys = [store_record(store, record) for record in (before, at)]
+    early = store_review(store, before, reviewed_at=datetime(2026, 11, 24, 16, 59, 59, 999000, tzinfo=UTC))
+    late = store_review(store, at, reviewed_at=datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
+    result = invoke("pull", "--from", f"s3://{bucket}", "--to", tmp_path, "--since", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert pulled(tmp_path) == {keys[1], late}  # 23:59:59.999 WIB on the 24th is not the 25th
+    assert early not in pulled(tmp_path)
 
 
 # -- finished days, judged by the source's clock: a local source whose files carry the times a

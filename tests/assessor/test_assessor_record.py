@@ -150,6 +150,56 @@ def test_review_reads_back():
     assert review.reviewed_at.isoformat() == "2026-11-24T01:02:03.456000+00:00"
 
 
+REVIEW_V2 = {
+    "record_version": 2,
+    "submission_id": ID,
+    "scheme_id": "s",
+    "reviewed_at": "2026-11-24T01:02:03.456Z",
+    "assessor": {"sub": "0a9b8c7d-1111-4222-8333-444455556666", "name": "A", "registration": "R"},
+    "outcome": "perbaikan",
+    "notes": "Lengkapi",
+    "element_notes": {"U.1/1": "Tahun?"},
+    "signature": {"kind": "drawn", "data_url": "data:image/png;base64,AAAA"},
+    "seen_latest": None,
+}
+
+
+def test_a_version_2_review_reads_back_and_writes_back_the_same():
+    from handler.record import review_bytes
+
+    review = parse_review(json.dumps(REVIEW_V2).encode(), REVIEW_KEY)
+    assert (review.outcome, review.element_notes, review.assessor_sub, review.version) == (
+        "perbaikan",
+        {"U.1/1": "Tahun?"},
+        "0a9b8c7d-1111-4222-8333-444455556666",
+        2,
+    )
+    assert json.loads(review_bytes(review)) == REVIEW_V2
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"outcome": "diterima"}, "outcome 'diterima' is not one of lanjut, tidak_lanjut, perbaikan"),
+        ({"outcome": None}, "field 'outcome' is missing or not a str"),
+        (
+            {"recommendation": "perbaikan", "record_version": 1},
+            "recommendation 'perbaikan' is not one of lanjut, tidak_lanjut",
+        ),
+        ({"element_notes": ["x"]}, "field 'element_notes' is not an object of texts by element key"),
+        (
+            {"signature": {"kind": "typed", "text": "A"}},
+            "its signature is not a drawn one ({'kind': 'drawn', 'data_url': ...})",
+        ),
+    ],
+    ids=["unknown-outcome", "no-outcome", "perbaikan-in-version-1", "element-notes-not-object", "typed-signature"],
+)
+def test_an_unreadable_version_2_review_is_refused(change, problem):
+    with pytest.raises(RecordError) as caught:
+        parse_review(json.dumps({**REVIEW_V2, **change}).encode(), REVIEW_KEY)
+    assert str(caught.value) == f"{REVIEW_KEY}: {problem}"
+
+
 @pytest.mark.parametrize(
     "data_url, accepted",
     [

@@ -72,12 +72,15 @@ def test_review_is_stored_in_the_contracts_shape(invoke, copy):
     key = result.stdout.strip().removeprefix(f"review stored: {copy.root}/")
     data = json.loads((copy.root / key).read_bytes())
     assert data == {
-        "record_version": 1,
+        "record_version": 2,
         "submission_id": sid,
         "scheme_id": "konsultasi-manajemen-pemasaran",
-        "assessor": {"name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
-        "recommendation": "tidak_lanjut",
+        "assessor": {"sub": None, "name": "Andriansyah Bachtillah", "registration": "MET.000.001234 2020"},
+        "outcome": "tidak_lanjut",
         "notes": "Bukti unit 3 belum memadai",
+        "element_notes": {},
+        "signature": None,
+        "seen_latest": None,
         "reviewed_at": "2026-12-01T03:04:05.678Z",  # the assessor's clock, to the millisecond
     }
     assert key.startswith(f"reviews/konsultasi-manajemen-pemasaran/{sid}/20261201T030405.678")
