@@ -22,6 +22,7 @@ from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry,
 from swanilai.paths import ROOT, SITE_SRC
 
 PAGE_PREFIX = "skema/"
+DESK_PAGE = "asesor/index.md"
 _schemes: dict[str, Scheme] = {}
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(SITE_SRC / "form")),
@@ -74,6 +75,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             hide=["navigation", "toc"],
             search={"exclude": True},
         )
+    elif page.file.src_uri == DESK_PAGE:
+        # The desk's scheme filter offers the catalog's schemes by number and title.
+        ordered = sorted(_schemes.values(), key=lambda s: s.number)
+        page.meta["schemes"] = [{"id": s.id, "number": s.number, "title": s.title} for s in ordered]
     return markdown
 
 
