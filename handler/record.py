@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from handler.submission import Submission
 
 RECORD_VERSION = 1
-RECOMMENDATIONS = ("lanjut", "tidak_lanjut")
+# Reviews (the desk's part of the contract): version 2 adds the third outcome, per-element notes,
+# the assessor's account id and drawn signature, and the review the assessor had seen as latest.
+# Version 1 (`recommendation`, two outcomes) is still read, as its outcome.
+REVIEW_VERSION = 2
+REVIEW_VERSIONS = (1, 2)
+OUTCOMES = ("lanjut", "tidak_lanjut", "perbaikan")
+RECOMMENDATIONS = ("lanjut", "tidak_lanjut")  # the outcomes a version 1 review can hold
 # The most a reader takes of one object. A record is a payload of at most 512 KB plus the scheme's
 # text; a review is a few lines of text (with room for the drawn signature reviews will carry).
 RECORD_MAX_BYTES = 1024 * 1024
@@ -91,17 +97,29 @@ class Record:
 
 @dataclass(frozen=True)
 class Review:
+    """An assessor's review; the positional fields are those of version 1, the rest came with version 2."""
+
     submission_id: str
     scheme_id: str
     reviewed_at: datetime
     assessor_name: str
     registration: str
-    recommendation: str
+    outcome: str  # one of OUTCOMES
     notes: str | None
+    element_notes: Mapping[str, str] = field(default_factory=dict)  # element key -> note
+    signature: str | None = None  # the assessor's drawn signature, a PNG data URL
+    assessor_sub: str | None = None  # the account's id (Cognito `sub`); None from assessor.py
+    seen_latest: str | None = None  # the key of the review the assessor saw as the latest, when known
+    version: int = REVIEW_VERSION
 
     @property
     def key(self) -> str:
         return review_key(self.scheme_id, self.submission_id, self.reviewed_at)
+
+    @property
+    def recommendation(self) -> str:
+        """Version 1's name of the outcome."""
+        return self.outcome
 
 
 @dataclass(frozen=True)
@@ -173,22 +191,25 @@ def marker_bytes(marker: Marker) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def review_document(review: Review) -> dict[str, Any]:
+    """A review as version 2 stores it (and the desk's API shows it)."""
+    return {
+        "record_version": REVIEW_VERSION,
+        "submission_id": review.submission_id,
+        "scheme_id": review.scheme_id,
+        "reviewed_at": utc_timestamp(review.reviewed_at),
+        "assessor": {"sub": review.assessor_sub, "name": review.assessor_name, "registration": review.registration},
+        "outcome": review.outcome,
+        "notes": review.notes,
+        "element_notes": dict(review.element_notes),
+        "signature": {"kind": "drawn", "data_url": review.signature} if review.signature else None,
+        "seen_latest": review.seen_latest,
+    }
+
+
 def review_bytes(review: Review) -> bytes:
-    """The stored JSON of a review; its key is `review.key`."""
-    return (
-        canonical_json(
-            {
-                "record_version": RECORD_VERSION,
-                "submission_id": review.submission_id,
-                "scheme_id": review.scheme_id,
-                "reviewed_at": utc_timestamp(review.reviewed_at),
-                "assessor": {"name": review.assessor_name, "registration": review.registration},
-                "recommendation": review.recommendation,
-                "notes": review.notes,
-            }
-        )
-        + "\n"
-    ).encode("utf-8")
+    """The stored JSON of a new review (always version 2); its key is `review.key`."""
+    return (canonical_json(review_document(review)) + "\n").encode("utf-8")
 
 
 # -- reading
@@ -240,24 +261,35 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
 
 
 def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
-    """Read the assessor's review stored under key; `where` (default: key) names it in errors."""
+    """Read the assessor's review stored under key (version 1 or 2); `where` (default: key) names it in errors."""
     where = where or key
     named = parse_review_key(key)
     if named is None:
         raise RecordError(where, "is not named like a review (reviews/<scheme>/<id>/<YYYYMMDD>T<HHMMSS>.<mmm>Z.json)")
-    data = _load(raw, where)
+    data = _load(raw, where, REVIEW_VERSIONS)
     assessor = _field(data, "assessor", dict, where)
-    recommendation = _field(data, "recommendation", str, where)
-    if recommendation not in RECOMMENDATIONS:
-        raise RecordError(where, f"recommendation {_shown(recommendation)} is not one of {', '.join(RECOMMENDATIONS)}")
+    if data["record_version"] == 1:
+        outcome = _field(data, "recommendation", str, where)
+        allowed: tuple[str, ...] = RECOMMENDATIONS
+    else:
+        outcome = _field(data, "outcome", str, where)
+        allowed = OUTCOMES
+    if outcome not in allowed:
+        name = "recommendation" if data["record_version"] == 1 else "outcome"
+        raise RecordError(where, f"{name} {_shown(outcome)} is not one of {', '.join(allowed)}")
     review = Review(
         submission_id=_field(data, "submission_id", str, where),
         scheme_id=_field(data, "scheme_id", str, where),
         reviewed_at=_timestamp(data, "reviewed_at", where),
         assessor_name=_field(assessor, "name", str, where),
         registration=_field(assessor, "registration", str, where),
-        recommendation=recommendation,
+        outcome=outcome,
         notes=_optional_text(data, "notes", where),
+        element_notes=_element_notes(data, where),
+        signature=_review_signature(data, where),
+        assessor_sub=_optional_text(assessor, "sub", where),
+        seen_latest=_optional_text(data, "seen_latest", where),
+        version=data["record_version"],
     )
     if review.submission_id != named.submission_id:
         raise RecordError(where, f"its submission_id {_shown(review.submission_id)} is not the id in its name")
@@ -266,6 +298,22 @@ def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
     if review.reviewed_at != named.reviewed_at:
         raise RecordError(where, f"its reviewed_at {utc_timestamp(review.reviewed_at)} is not the time in its name")
     return review
+
+
+def _element_notes(data: dict[str, Any], where: str) -> dict[str, str]:
+    notes = data.get("element_notes") or {}
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+        raise RecordError(where, "field 'element_notes' is not an object of texts by element key")
+    return notes
+
+
+def _review_signature(data: dict[str, Any], where: str) -> str | None:
+    signature = data.get("signature")
+    if signature is None:
+        return None
+    if not isinstance(signature, dict) or signature.get("kind") != "drawn":
+        raise RecordError(where, "its signature is not a drawn one ({'kind': 'drawn', 'data_url': ...})")
+    return _field(signature, "data_url", str, where)
 
 
 def latest_review(reviews: Iterable[Review]) -> Review | None:
@@ -305,7 +353,7 @@ def _scheme(data: dict[str, Any]) -> Scheme:
     return scheme
 
 
-def _load(raw: bytes, where: str) -> dict[str, Any]:
+def _load(raw: bytes, where: str, versions: tuple[int, ...] = (RECORD_VERSION,)) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -313,10 +361,11 @@ def _load(raw: bytes, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RecordError(where, "is not a JSON object")
     version = data.get("record_version")
-    if version != RECORD_VERSION:
+    if version not in versions:
+        known = " and ".join(map(str, versions))
         raise RecordError(
             where,
-            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
+            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {known})",
             unknown_version=True,
         )
     return data

@@ -334,12 +334,13 @@ def _check_candidate(value: Any, found: _Found) -> tuple[str | None, str | None,
     return name, email or None, phone or None
 
 
-def check_text(value: Any, rule_name: str, label: str) -> tuple[str | None, str | None]:
+def check_text(value: Any, rule_name: str | dict[str, Any], label: str) -> tuple[str | None, str | None]:
     """Apply a text rule of the table: (the text, trimmed, or None; the problem's message, or None).
 
-    Absent (None) is empty. The steps and their order are the page's (checks.js `checkText`).
+    Absent (None) is empty. The steps and their order are the page's (checks.js `checkText`). A rule
+    may also be given itself, in the table's shape (the desk's rules, handler/deskrules.py).
     """
-    rule = f.TEXT_RULES[rule_name]
+    rule = f.TEXT_RULES[rule_name] if isinstance(rule_name, str) else rule_name
     if value is None:
         value = ""
     if not isinstance(value, str):

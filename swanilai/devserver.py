@@ -34,12 +34,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from handler import app
+from handler import app, desk, indexer
 from handler.catalog import forget_schemes
-from handler.config import Config
+from handler.config import Config, utc_now
+from handler.deskconfig import DeskConfig
+from handler.deskrules import DeskError
 from handler.fields import BODY_MAX_BYTES
+from handler.request import parse_json
+from handler.response import json_text
 from handler.scheme import list_catalog
 from handler.store import S3Store, Store, error_code, open_store
+from swanilai.localauth import LocalAuth
+from swanilai.localdesk import IndexingStore, open_index, users_path
 from swanilai.routes import Route, load_routes, resolve
 
 HOST = "127.0.0.1"
@@ -47,6 +53,12 @@ HOST = "127.0.0.1"
 API_PREFIX = "/api"
 # An authorizer's check of a request's headers: the token's claims, or None for API Gateway's 401.
 Verifier = Callable[[dict[str, str]], dict[str, Any] | None]
+# A local-only endpoint (no AWS counterpart): (method, body, headers) -> (status, JSON body or None, headers).
+LocalEndpoint = Callable[[str, bytes, dict[str, str]], tuple[int, dict[str, Any] | None, dict[str, str]]]
+# The template's authorizer of the desk's routes, and the local-only session endpoint the desk page
+# uses to exchange `serve`'s one-time sign-in link for a signed ID token (and to sign out).
+DESK_AUTHORIZER = "DeskAuthorizer"
+DESK_SESSION_PATH = "/desk/session"
 # A path this site can have: segments of letters, digits and . _ ~ -, no empty segment. Only
 # these are served or redirected; the CloudFront index function in infra/template.yaml holds the
 # same expression (a test keeps them equal).
@@ -101,6 +113,10 @@ class LocalServer(ThreadingHTTPServer):
         # (name -> check of a request's headers); a route whose authorizer has none here is a 401.
         self.routes: tuple[Route, ...] = load_routes()
         self.verifiers: dict[str, Verifier] = {}
+        self.local_endpoints: dict[str, LocalEndpoint] = {}
+        # Where the desk keeps its index and local users (<store>/.desk/), even when records go to S3.
+        self.state_dir = Path("var")
+        self.desk_auth: LocalAuth | None = None
 
     @property
     def origin(self) -> str:
@@ -138,7 +154,9 @@ def open_server(port: int, store: str | Path) -> LocalServer:
     """Claim the port and the store before anything slow happens, so a mistake shows at once."""
     chosen = choose_store(store)
     try:
-        return LocalServer(port, chosen)
+        server = LocalServer(port, chosen)
+        server.state_dir = Path(store)
+        return server
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise ServeError(
@@ -190,7 +208,53 @@ def start(server: LocalServer, site_dir: Path, catalog_dir: Path) -> None:
     server.site_dir = Path(site_dir)
     forget_schemes()  # the catalog was just rebuilt
     origins = frozenset({server.origin, f"http://localhost:{server.server_address[1]}"})
-    app.configure(Config(store=server.store, catalog_dir=Path(catalog_dir), allowed_origins=origins))
+    store = start_desk(server)
+    app.configure(Config(store=store, catalog_dir=Path(catalog_dir), allowed_origins=origins))
+
+
+def start_desk(server: LocalServer) -> Store:
+    """The desk in local mode: its index (built first if it never was), users, verifier and session endpoint.
+
+    Returns the store the submission function writes through, which indexes each new record at
+    once, as S3's events do in AWS.
+    """
+    index = open_index(server.state_dir)
+    if index.meta().rebuilt_at is None:
+        done = indexer.reindex(server.store, index, utc_now())
+        if done.indexed:
+            print(f"  desk: indexed {done.indexed} submission(s) found in {server.store.describe()}", flush=True)
+    auth = LocalAuth(users_path(server.state_dir), server.origin)
+    auth.ensure_admin()
+    server.desk_auth = auth
+    server.verifiers[DESK_AUTHORIZER] = auth.verify
+    server.local_endpoints[DESK_SESSION_PATH] = lambda method, body, headers: desk_session(auth, method, body, headers)
+    desk.configure(DeskConfig(store=server.store, index=index, directory=auth))
+    indexer.configure(DeskConfig(store=server.store, index=index))
+    return IndexingStore(server.store, index, failed=_index_failed)
+
+
+def _index_failed(key: str, exc: BaseException) -> None:
+    print(f"  desk: could not index {key} ({type(exc).__name__}); the desk will catch up", file=sys.stderr, flush=True)
+
+
+def desk_session(auth: LocalAuth, method: str, body: bytes, headers: dict[str, str]):
+    """POST: a one-time sign-in token for an ID token; DELETE: sign out (the bearer token stops working)."""
+    request_id = uuid.uuid4().hex
+    if method == "POST":
+        try:
+            token = parse_json(body).get("token")
+        except Exception:  # noqa: BLE001 - any unreadable body is the same refusal
+            token = None
+        session = auth.exchange(token)
+        if session is None:
+            return 401, DeskError("sign_in_link_invalid").body(request_id), {}
+        expires = session.expires_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return 200, {"id_token": session.id_token, "expires_at": expires}, {"cache-control": "no-store"}
+    if method == "DELETE":
+        if auth.revoke(headers):
+            return 204, None, {}
+        return 401, DeskError("unauthenticated").body(request_id), {}
+    return 405, DeskError("method_not_allowed").body(request_id), {"allow": "POST, DELETE"}
 
 
 def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
@@ -203,6 +267,14 @@ def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
     if len(schemes) > 5:
         print(f"  ... and {len(schemes) - 5} more on {server.origin}/", flush=True)
     print(f"  submissions are stored in {server.store.describe()}", flush=True)
+    if server.desk_auth is not None:
+        admin = server.desk_auth.ensure_admin()
+        link = server.desk_auth.sign_in_link(admin.sub)
+        print(f"  assessors' desk: {link}", flush=True)
+        print(
+            "    (a one-time sign-in link for the local admin, valid 10 minutes; restart serve for a new one)",
+            flush=True,
+        )
     print("Press Ctrl-C to stop.", flush=True)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
@@ -212,6 +284,8 @@ def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
         print("stopped", file=sys.stderr, flush=True)
     finally:
         app.configure(None)
+        desk.configure(None)
+        indexer.configure(None)
     return 0
 
 
@@ -296,6 +370,10 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
     def _call_api(self) -> None:
         """Route as API Gateway does: the declared route's function, after its authorizer."""
         path = urlsplit(self.path).path[len(API_PREFIX) :] or "/"
+        local = self.server.local_endpoints.get(path)
+        if local is not None:
+            self._call_local(local)
+            return
         route, parameters, on_path = resolve(self.server.routes, self.command, path)
         if route is None and on_path:
             route = on_path[0]  # its function answers the method (its own 405, or a preflight)
@@ -320,6 +398,19 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         for name, value in (response.get("headers") or {}).items():
             self.send_header(name, value)
         self._finish(data, complete)
+
+    def _call_local(self, endpoint: LocalEndpoint) -> None:
+        """A local-only endpoint of this server (the desk's session): JSON in, JSON out."""
+        body, complete = self._read_body()
+        status, payload, headers = endpoint(self.command, body, self._headers())
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if payload is None:
+            self._finish(b"", complete)
+            return
+        self.send_header("Content-Type", CONTENT_TYPES[".json"])
+        self._finish(json_text(payload).encode("utf-8"), complete)
 
     def _send_json(self, status: int, body: dict[str, Any], complete: bool) -> None:
         """An answer API Gateway itself gives (no route: 404; no valid token: 401)."""

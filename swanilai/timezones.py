@@ -1,7 +1,5 @@
-"""Time zones the product shows: Indonesian Western Time for people, UTC for keys and records."""
+"""Time zones the product shows: WIB for people, UTC for keys and records (defined once, in handler/wib.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
-WIB = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta, no daylight saving
+from handler.wib import WIB, wib_day, wib_day_start  # noqa: F401 - swanilai's code imports them from here

@@ -20,13 +20,24 @@ from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.export import export_rows, write_csv, write_xlsx
 from swanilai.assessor.files import disk_error, write_atomically
 from swanilai.assessor.pull import DEFAULT_JOBS, pull
-from swanilai.assessor.records import RecordRef, find, index, load_all, load_one, load_record, record_error_hint
-from swanilai.assessor.render import PdfWriter, form_name, jinja_env, render_html
+from swanilai.assessor.records import (
+    RecordRef,
+    find,
+    index,
+    load_all,
+    load_one,
+    load_record,
+    record_error_hint,
+    verification_of,
+)
+from swanilai.assessor.render import PdfWriter, form_name, render_html, stylesheet
 from swanilai.assessor.review import (
     ASSESSOR_NAME_MAX,
+    ELEMENT_NOTE_MAX,
     NOTES_MAX,
-    RECOMMEND_CHOICES,
+    OUTCOME_CHOICES,
     REGISTRATION_MAX,
+    signature_data_url,
     write_review,
 )
 from swanilai.assessor.sources import DEFAULT_DIR, DIR_ENV, SOURCE_ENV, location_of, open_source, store_errors
@@ -40,7 +51,7 @@ Workflow:
   assessor.py pull                    # fetch what is new
   assessor.py list                    # see them
   assessor.py render 3f2a --pdf       # read one as the filled FR.APL.02 (an id may be abbreviated)
-  assessor.py review 3f2a --recommend lanjut --assessor "Nama Asesor" --reg "MET.000.000000 2020"
+  assessor.py review 3f2a --outcome lanjut --assessor "Nama Asesor" --reg "MET.000.000000 2020"
 """
 
 
@@ -221,7 +232,7 @@ def list_command(directory: str, scheme: str | None) -> None:
     rows = [("ID", "RECEIVED (WIB)", "SCHEME", "CANDIDATE", "K", "BK", "REVIEW")]
     for item in items:
         record, review = item.record, item.review
-        status = "-" if review is None else f"{review.recommendation.replace('_', '-')} ({review.assessor_name})"
+        status = "-" if review is None else f"{review.outcome.replace('_', '-')} ({review.assessor_name})"
         rows.append(
             (
                 record.submission_id,
@@ -285,7 +296,7 @@ def render(
     if not items:
         raise AssessorError(f"no submissions in {store.describe()}: run `assessor.py pull` first")
     out = out or _beside(directory, "forms")
-    env = jinja_env()
+    css = stylesheet()
     started = time.monotonic()
     with PdfWriter(warn) if pdf else nullcontext() as writer:
         try:
@@ -294,7 +305,7 @@ def render(
                 items, label="rendering", file=sys.stderr, hidden=not (sys.stderr.isatty() and len(items) > 1)
             ) as bar:
                 for item in bar:
-                    html = render_html(item, env)
+                    html = render_html(item, verification_of(store, item), css)
                     write_atomically(out / f"{form_name(item.record)}.html", html.encode("utf-8"))
                     if writer:
                         write_atomically(out / f"{form_name(item.record)}.pdf", writer.write(html))
@@ -343,20 +354,38 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
 
 
 @cli.command(
-    epilog="\b\nExample:\n  assessor.py review 3f2a9c1e --store s3://lsp-swanilai-submissions \\\n"
-    '      --recommend tidak-lanjut --assessor "Andriansyah Bachtillah" --reg "MET.000.000000 2020" \\\n'
-    '      --notes "Bukti unit 3 belum memadai"'
+    epilog="\b\nExamples:\n  assessor.py review 3f2a9c1e --store s3://lsp-swanilai-submissions \\\n"
+    '      --outcome tidak-lanjut --assessor "Andriansyah Bachtillah" --reg "MET.000.000000 2020" \\\n'
+    '      --notes "Bukti unit 3 belum memadai" --signature ~/ttd.png\n'
+    '  assessor.py review 3f2a9c1e --outcome perbaikan --notes "Lengkapi bukti" \\\n'
+    '      --element-note "M.70MKT00.019.2/3=Sebutkan tahun laporan" ...'
 )
 @click.argument("submission_id", metavar="ID")
 @click.option(
+    "--outcome",
     "--recommend",
-    type=click.Choice(sorted(RECOMMEND_CHOICES)),
+    "outcome",
+    type=click.Choice(sorted(OUTCOME_CHOICES)),
     required=True,
-    help="lanjut: Asesmen dapat dilanjutkan; tidak-lanjut: Asesmen tidak dapat dilanjutkan",
+    help="lanjut: Asesmen dapat dilanjutkan; tidak-lanjut: Asesmen tidak dapat dilanjutkan; "
+    "perbaikan: Perlu perbaikan (back to the candidate; needs --notes)",
 )
 @click.option("--assessor", "assessor_name", required=True, metavar="NAME", help="your name as on your certificate")
 @click.option("--reg", "registration", required=True, metavar="NO", help="your assessor registration number")
-@click.option("--notes", metavar="TEXT", help="notes for the record (optional)")
+@click.option("--notes", metavar="TEXT", help="notes for the candidate and the record (required for perbaikan)")
+@click.option(
+    "--element-note",
+    "element_notes",
+    multiple=True,
+    metavar="KEY=TEXT",
+    help="a note on one element, by its key (as `render` shows in data-key); repeat for more",
+)
+@click.option(
+    "--signature",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PNG",
+    help="a PNG of your signature, shown on the form (optional)",
+)
 @click.option(
     "--store",
     "source",
@@ -371,14 +400,16 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
 def review(
     runtime: Runtime,
     submission_id: str,
-    recommend: str,
+    outcome: str,
     assessor_name: str,
     registration: str,
     notes: str | None,
+    element_notes: tuple[str, ...],
+    signature: Path | None,
     source: str,
     directory: str,
 ) -> None:
-    """Record your recommendation for a submission, as a new review next to it in SOURCE.
+    """Record your decision on a submission, as a new review next to it in SOURCE.
 
     Append-only: each review is its own object with its time; the latest one counts, earlier ones
     stay as history, and the candidate's record is never modified. The review is also copied into
@@ -390,11 +421,16 @@ def review(
         _text(registration, "--reg", REGISTRATION_MAX),
     )
     notes = _text(notes, "--notes", NOTES_MAX) if notes and notes.strip() else None
+    if OUTCOME_CHOICES[outcome] == "perbaikan" and not notes:
+        raise click.BadParameter(
+            "say what the candidate should fix: --notes is required with perbaikan", param_hint="--notes"
+        )
+    drawn = signature_data_url(signature) if signature else None
     store = open_source(source)
     local = open_source(directory, must_exist=False)
     ref = _find_for_review(store, local, submission_id)
     try:
-        load_record(store, ref.key)  # refuse to review what cannot be read
+        record = load_record(store, ref.key)  # refuse to review what cannot be read
     except RecordError as exc:
         if exc.unknown_version:
             raise
@@ -404,10 +440,12 @@ def review(
     written = write_review(
         store,
         ref,
-        recommendation=RECOMMEND_CHOICES[recommend],
+        outcome=OUTCOME_CHOICES[outcome],
         assessor=assessor_name,
         registration=registration,
         notes=notes,
+        element_notes=_element_notes(element_notes, set(record.scheme.element_keys())),
+        signature=drawn,
         now=runtime.clock(),
     )
     say(f"review stored: {location_of(store, written.key)}")
@@ -416,11 +454,42 @@ def review(
             local.create(written.key, review_bytes(written))
         except (StoreUnavailable, AlreadyExists):
             say(f"note: could not copy the review into {local.root}; `assessor.py pull` will fetch it", err=True)
+    note_in_local_index(store, written)
 
 
-def _text(value: str, option: str, limit: int) -> str:
+def _element_notes(given: tuple[str, ...], keys: set[str]) -> dict[str, str]:
+    """--element-note KEY=TEXT options, each for an element of the submission's own scheme."""
+    notes: dict[str, str] = {}
+    for item in given:
+        key, sep, text = item.partition("=")
+        if not sep or key.strip() not in keys:
+            raise click.BadParameter(
+                f"{key.strip()!r} is not an element key of this submission's scheme; write KEY=TEXT with a key "
+                f"such as {sorted(keys)[0]!r}",
+                param_hint="--element-note",
+            )
+        notes[key.strip()] = _text(text, "--element-note", ELEMENT_NOTE_MAX, multiline=True)
+    return notes
+
+
+def note_in_local_index(store: Store, written) -> None:
+    """A review written into a local store that `build.py serve` indexes shows on its desk at once."""
+    from swanilai.localdesk import index_path
+
+    if isinstance(store, LocalStore) and index_path(store.root).is_file():
+        from handler.index import SqliteIndex
+        from handler.indexer import refresh
+
+        index = SqliteIndex(index_path(store.root))
+        try:
+            refresh(store, index, written.scheme_id, written.submission_id)
+        finally:
+            index.close()
+
+
+def _text(value: str, option: str, limit: int, multiline: bool = False) -> str:
     """An option's text, checked: one line of plain text, or for --notes lines without other controls."""
-    if option == "--notes":
+    if option == "--notes" or multiline:
         value = value.replace("\r\n", "\n").strip()
         refused = refused_in_notes(value)
     else:

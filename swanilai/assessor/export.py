@@ -1,115 +1,112 @@
 """`assessor.py export`: one row per submission and one per element answer, as XLSX or CSV.
 
-Every text cell is made safe twice over: characters no spreadsheet can hold are replaced (text.py),
-so one old or stray record can never fail or corrupt the file, and text a spreadsheet would run
-as a formula gets a leading apostrophe.
+The workbook is written by handler/xlsx.py, the desk's writer too: Indonesian headers, times as
+real dates in WIB, column widths, a frozen and filtered header row, and text cells that no
+spreadsheet runs as a formula (inline strings, no apostrophe). CSV has no cell types, so there a
+text that would run as a formula gets a leading apostrophe. Characters no document can hold are
+shown as U+FFFD: one old or stray record never fails or corrupts the file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from datetime import datetime
 from pathlib import Path
 
+from handler.deskrules import STATE_LABELS
+from handler.record import Review
 from handler.scheme import plain_text
+from handler.wib import WIB
+from handler.xlsx import DATE, INTEGER, Column, Sheet, csv_bytes, xlsx_bytes
 from swanilai.assessor.files import write_atomically
 from swanilai.assessor.records import Reviewed
-from swanilai.assessor.text import for_document
-from swanilai.timezones import WIB
 
 SUBMISSION_COLUMNS = (
-    "submission_id",
-    "received_wib",
-    "scheme_id",
-    "scheme_number",
-    "scheme_title",
-    "candidate_name",
-    "candidate_email",
-    "candidate_phone",
-    "k_count",
-    "bk_count",
-    "recommendation",
-    "assessor_name",
-    "assessor_registration",
-    "reviewed_wib",
+    Column("ID Pengajuan", 38),
+    Column("Diterima (WIB)", 17, DATE),
+    Column("Skema", 30),
+    Column("Nomor Skema", 26),
+    Column("Judul Skema", 40),
+    Column("Nama Asesi", 30),
+    Column("Email", 30),
+    Column("Telepon", 18),
+    Column("K", 6, INTEGER),
+    Column("BK", 6, INTEGER),
+    Column("Status Tinjauan", 30),
+    Column("Asesor", 28),
+    Column("No. Reg. Asesor", 24),
+    Column("Ditinjau (WIB)", 17, DATE),
+    Column("Catatan Asesor", 60),
 )
-ANSWER_COLUMNS = ("submission_id", "unit_code", "unit_title", "element_key", "element", "verdict", "evidence")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ANSWER_COLUMNS = (
+    Column("ID Pengajuan", 38),
+    Column("Kode Unit", 18),
+    Column("Judul Unit", 40),
+    Column("Kunci Elemen", 22),
+    Column("Elemen", 50),
+    Column("Jawaban", 9),
+    Column("Bukti", 60),
+    Column("Catatan Asesor", 50),
+)
+SHEET_NAMES = ("Pengajuan", "Jawaban")
 
 
-def neutralise(value: object) -> object:
-    """A cell's value as plain text a spreadsheet holds: safe characters, and no formula (leading apostrophe)."""
-    if not isinstance(value, str):
-        return value
-    value = for_document(value)
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+def wib(moment: datetime) -> datetime:
+    """A moment as the naive WIB time a spreadsheet shows."""
+    return moment.astimezone(WIB).replace(tzinfo=None)
 
 
 def export_rows(items: list[Reviewed]) -> tuple[list[tuple], list[tuple]]:
-    """One row per submission and one per element answer, every text cell neutralised."""
+    """One row per submission and one per element answer."""
     submissions, answers = [], []
     for item in items:
         record, review = item.record, item.review
         submissions.append(
-            tuple(
-                neutralise(v)
-                for v in (
-                    record.submission_id,
-                    f"{record.received_at.astimezone(WIB):%Y-%m-%d %H:%M}",
-                    record.scheme.id,
-                    record.scheme.number,
-                    plain_text(record.scheme.title),
-                    record.candidate.name,
-                    record.candidate.email or "",
-                    record.candidate.phone or "",
-                    record.count("K"),
-                    record.count("BK"),
-                    review.recommendation if review else "",
-                    review.assessor_name if review else "",
-                    review.registration if review else "",
-                    f"{review.reviewed_at.astimezone(WIB):%Y-%m-%d %H:%M}" if review else "",
-                )
+            (
+                record.submission_id,
+                wib(record.received_at),
+                record.scheme.id,
+                record.scheme.number,
+                plain_text(record.scheme.title),
+                record.candidate.name,
+                record.candidate.email,
+                record.candidate.phone,
+                record.count("K"),
+                record.count("BK"),
+                STATE_LABELS[review.outcome if review else "belum"],
+                review.assessor_name if review else None,
+                review.registration if review else None,
+                wib(review.reviewed_at) if review else None,
+                review.notes if review else None,
             )
         )
         for unit in record.scheme.units:
             for element in unit.elements:
                 answer = record.answers.get(element.key)
                 answers.append(
-                    tuple(
-                        neutralise(v)
-                        for v in (
-                            record.submission_id,
-                            unit.code or "",
-                            plain_text(unit.title),
-                            element.key,
-                            f"{element.number}. {plain_text(element.title)}",
-                            answer.verdict if answer else "",
-                            answer.evidence if answer else "",
-                        )
+                    (
+                        record.submission_id,
+                        unit.code,
+                        plain_text(unit.title),
+                        element.key,
+                        f"{element.number}. {plain_text(element.title)}",
+                        answer.verdict if answer else None,
+                        answer.evidence if answer else None,
+                        _element_note(review, element.key),
                     )
                 )
     return submissions, answers
 
 
-def write_xlsx(path: Path, submissions: list[tuple], answers: list[tuple]) -> None:
-    from openpyxl import Workbook
+def _element_note(review: Review | None, key: str) -> str | None:
+    return review.element_notes.get(key) if review else None
 
-    book = Workbook()
-    for sheet, columns, rows in (
-        (book.active, SUBMISSION_COLUMNS, submissions),
-        (book.create_sheet(), ANSWER_COLUMNS, answers),
-    ):
-        sheet.title = "submissions" if columns is SUBMISSION_COLUMNS else "answers"
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomically(path, buffer.getvalue())
+
+def sheets(submissions: list[tuple], answers: list[tuple]) -> tuple[Sheet, Sheet]:
+    return Sheet(SHEET_NAMES[0], SUBMISSION_COLUMNS, submissions), Sheet(SHEET_NAMES[1], ANSWER_COLUMNS, answers)
+
+
+def write_xlsx(path: Path, submissions: list[tuple], answers: list[tuple]) -> None:
+    write_atomically(path, xlsx_bytes(sheets(submissions, answers)))
 
 
 def answers_csv_path(path: Path) -> Path:
@@ -118,15 +115,7 @@ def answers_csv_path(path: Path) -> Path:
 
 def write_csv(path: Path, submissions: list[tuple], answers: list[tuple]) -> list[Path]:
     written = []
-    for target, columns, rows in (
-        (path, SUBMISSION_COLUMNS, submissions),
-        (answers_csv_path(path), ANSWER_COLUMNS, answers),
-    ):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        # UTF-8 with a byte order mark: spreadsheet programs then read Indonesian names correctly.
-        write_atomically(target, buffer.getvalue().encode("utf-8-sig"))
+    for target, sheet in zip((path, answers_csv_path(path)), sheets(submissions, answers), strict=True):
+        write_atomically(target, csv_bytes(sheet))
         written.append(target)
     return written

@@ -7,20 +7,33 @@ skipped with a one-line warning naming it: one bad object never stops a command 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from handler.record import (
     RECORD_MAX_BYTES,
     REVIEW_MAX_BYTES,
+    CorruptMarker,
     Record,
     RecordError,
     Review,
     latest_review,
+    parse_marker,
     parse_record,
     parse_review,
 )
-from handler.store import REVIEWS, SUBMISSIONS, Store, StoredObject, TooLarge, parse_record_key, parse_review_key
+from handler.render import Verification
+from handler.store import (
+    REVIEWS,
+    SUBMISSIONS,
+    Store,
+    StoredObject,
+    TooLarge,
+    parse_record_key,
+    parse_review_key,
+    submission_marker_key,
+)
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.sources import location_of, store_errors
 
@@ -46,6 +59,8 @@ class Reviewed:
     record: Record
     review: Review | None  # the one that counts (handler.record.latest_review)
     review_count: int
+    key: str = ""  # the record's key in the store
+    reviews: tuple[Review, ...] = ()  # every readable review, oldest first
 
 
 def skipped(message: str, hint: str = "") -> str:
@@ -155,7 +170,27 @@ def load_one(store: Store, ref: RecordRef, warn: Warn = ignore) -> Reviewed:
             reviews.append(load_review(store, key))
         except RecordError as exc:
             warn(skipped(str(exc), record_error_hint(exc)))
-    return Reviewed(record, latest_review(reviews), len(reviews))
+    reviews.sort(key=lambda review: (review.reviewed_at, review.key))
+    return Reviewed(record, latest_review(reviews), len(reviews), ref.key, tuple(reviews))
+
+
+def verification_of(store: Store, item: Reviewed) -> Verification:
+    """The record's SHA-256 now, and the receipt's when its by-id marker is at hand (a pulled copy has none)."""
+    with store_errors(store):
+        raw = store.get(item.key, max_bytes=RECORD_MAX_BYTES) or b""
+        marker_key = submission_marker_key(item.record.scheme.id, item.record.submission_id)
+        try:
+            marker = store.get(marker_key, max_bytes=64 * 1024)
+        except TooLarge:
+            marker = None
+    receipt = None
+    if marker is not None:
+        try:
+            value = parse_marker(marker, marker_key).receipt.get("sha256")
+            receipt = value if isinstance(value, str) else None
+        except CorruptMarker:
+            receipt = None
+    return Verification(hashlib.sha256(raw).hexdigest(), receipt)
 
 
 def load_all(store: Store, refs: Iterable[RecordRef], warn: Warn = ignore) -> list[Reviewed]:

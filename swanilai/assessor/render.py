@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime
-from pathlib import Path
 
-from handler import fields, png
-from handler.record import Answer, Record
+from handler.record import Record
+from handler.render import FormReview, Verification, render_form
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.records import Reviewed, Warn, ignore
-from swanilai.assessor.text import for_document
-from swanilai.timezones import WIB
+from swanilai.paths import SITE_SRC
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-RENDER_TEMPLATE = "apl02_render.html.j2"
+# The form's one stylesheet (the site serves the same file to the desk), embedded in every file.
+STYLESHEET = SITE_SRC / "docs" / "assets" / "apl02.css"
 CHROMIUM_ENV = "ASSESSOR_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
@@ -33,74 +30,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def jinja_env():
-    import jinja2
-    from markupsafe import Markup
-
-    from handler.scheme import text_html
-
-    def document_safe(value):
-        # Every value printed into the page, candidate text above all, as text a document can hold;
-        # Markup (scheme text already rendered as HTML) stays Markup, since this only removes characters.
-        if isinstance(value, Markup):
-            return Markup(for_document(str(value)))
-        return for_document(value) if isinstance(value, str) else value
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=document_safe,
-    )
-    env.filters["text_html"] = lambda text: Markup(text_html(text))
-    env.filters["tanggal"] = tanggal
-    env.filters["wib"] = lambda moment: f"{moment.astimezone(WIB):%Y-%m-%d %H:%M} WIB"
-    return env
+def stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def tanggal(moment: datetime) -> str:
-    """A date as the form writes it, in WIB: `24 November 2026`."""
-    day = moment.astimezone(WIB)
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
-
-
-def render_html(item: Reviewed, env=None) -> str:
-    """The filled FR.APL.02 of one record as a self-contained A4 HTML page, from the record's own scheme text."""
-    env = env or jinja_env()
-    record = item.record
-    signature_png = None
-    if record.signature.kind == "drawn" and png.drawable(
-        record.signature.value,
-        fields.SIGNATURE_PNG_MAX_BYTES,
-        fields.SIGNATURE_PNG_MAX_WIDTH,
-        fields.SIGNATURE_PNG_MAX_HEIGHT,
-    ):
-        signature_png = record.signature.value
-    return env.get_template(RENDER_TEMPLATE).render(
-        record=record,
-        scheme=record.scheme,
-        review=item.review,
-        review_count=item.review_count,
-        signature_png=signature_png,
-        blank=Answer(verdict="", evidence=""),
+def render_html(item: Reviewed, verification: Verification | None = None, css: str | None = None) -> str:
+    """The filled FR.APL.02 of one record as a self-contained A4 HTML page (handler/render.py draws it)."""
+    return render_form(
+        item.record,
+        FormReview(item.review, item.review_count),
+        verification,
+        inline_css=css if css is not None else stylesheet(),
+        generator="Swanilai assessor.py",
     )
 
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 
-# Bidirectional formatting characters: marks, embeddings, overrides and isolates.
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+from handler.text import BIDI as _BIDI
+from handler.text import for_document  # noqa: F401 - one rule for documents, kept in handler/ (the desk renders too)
+
 # Everything a terminal could act on or a reader could be misled by: C0, DEL and C1 controls, bidi
 # controls, line and paragraph separators, noncharacters U+FFFE/U+FFFF and lone surrogates.
 _UNSAFE_ON_TERMINAL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ufffe\uffff\ud800-\udfff]")
-# In a document tab, newline and carriage return are text; the rest is replaced.
-_UNSAFE_IN_DOCUMENT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 # Notes are lines of text: tab and newline are allowed, a bare carriage return is not.
 _UNSAFE_IN_NOTES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ufffe\uffff\ud800-\udfff]")
-REPLACEMENT = "\ufffd"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,11 +29,6 @@ def _escape(match: re.Match[str]) -> str:
 def for_terminal(text: str) -> str:
     """Text that prints as itself: every control shown as an inert escape (ESC as `\\x1b`, U+202E as `\\u202e`)."""
     return _UNSAFE_ON_TERMINAL.sub(_escape, text)
-
-
-def for_document(text: str) -> str:
-    """Text every document format can hold and shows as written: anything else becomes U+FFFD."""
-    return _UNSAFE_IN_DOCUMENT.sub(REPLACEMENT, text)
 
 
 def refused_in_line(text: str) -> str | None:

@@ -58,7 +58,7 @@ BAD_REVIEWS = [
         "unknown-record-version",
         lambda r: review_key_at(r, LATER),
         lambda r: stray_review(r, record_version=9),
-        "has record_version 9, which this version of Swanilai does not know (it reads 1)",
+        "has record_version 9, which this version of Swanilai does not know (it reads 1 and 2)",
         UPDATE_HINT,
     ),
     (

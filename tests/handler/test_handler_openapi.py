@@ -88,8 +88,11 @@ def test_no_candidate_sentence_is_written_outside_the_rule_table():
 
     indonesian = re.compile(r"\b(Anda|tidak|kirim|isian|halaman|wajib|silakan|mohon)\b", re.IGNORECASE)
     found = []
+    # fields.py is the candidates' table, deskrules.py the desk's; render.py prints the paper form's
+    # own wording (the FR.APL.02 layout), which is the form's content, not a message.
+    tables = {"fields.py", "deskrules.py", "render.py"}
     for path in sorted(Path(handler.__file__).parent.glob("*.py")):
-        if path.name == "fields.py":
+        if path.name in tables:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and indonesian.search(node.value):
