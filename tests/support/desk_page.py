@@ -63,10 +63,11 @@ class DeskApi:
         self.calls.append(f"{method} {path}")
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                status, raw, headers = response.status, response.read(), dict(response.headers)
+                status, raw, message = response.status, response.read(), response.headers
         except urllib.error.HTTPError as exc:
-            status, raw, headers = exc.code, exc.read(), dict(exc.headers)
-        kind = headers.get("Content-Type", "")
+            status, raw, message = exc.code, exc.read(), exc.headers
+        headers = {name.lower(): value for name, value in message.items()}
+        kind = headers.get("content-type", "")
         return status, (json.loads(raw) if "json" in kind and raw else raw), headers
 
     def sign_in(self, link: str) -> str:

@@ -5,11 +5,8 @@
 
   const D = window.Swanilai.desk;
 
-  const REQUIRED = {
-    email: "Isi alamat email asesor, mis. nama@contoh.ac.id.",
-    name: "Isi nama lengkap asesor.",
-    registration: "Isi No. Reg. asesor, mis. MET.000.000000 2020.",
-  };
+  const FIELDS = ["email", "name", "registration"];
+  const required = (name) => D.message(`${name}.required`, { label: D.rules.labels[name] });
 
   // reindexed(): the list should be loaded again.
   D.admin = function admin(api, ui, reindexed) {
@@ -19,7 +16,7 @@
 
     function showErrors(found) {
       let first = null;
-      for (const name of Object.keys(REQUIRED)) {
+      for (const name of FIELDS) {
         const input = invite.elements.namedItem(name);
         const error = $(`invite-${name}-error`);
         const text = found[name] || "";
@@ -44,8 +41,7 @@
         admin: invite.elements.namedItem("admin").checked,
       };
       const missing = {};
-      for (const [name, text] of Object.entries(REQUIRED)) if (!body[name]) missing[name] = text;
-      if (!missing.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email)) missing.email = "Alamat email belum benar, mis. nama@contoh.ac.id.";
+      for (const name of FIELDS) if (!body[name]) missing[name] = required(name);
       if (showErrors(missing)) return;
       const button = invite.querySelector("button[type=submit]");
       button.disabled = true;
@@ -69,7 +65,7 @@
       } catch (err) {
         if (err.status === 401) return;
         const fields = {};
-        for (const name of Object.keys(REQUIRED)) if (err.fields && err.fields[name]) fields[name] = err.fields[name];
+        for (const name of FIELDS) if (err.fields && err.fields[name]) fields[name] = err.fields[name];
         if (!showErrors(fields)) ui.alert(err.message);
       } finally {
         button.disabled = false;

@@ -7,20 +7,31 @@
   const S = (window.Swanilai = window.Swanilai || {});
   const D = (S.desk = S.desk || {});
 
-  // Review states as the API names them (IndexEntry.state, Review.outcome) and as the desk says them.
-  D.STATES = {
-    belum: "Belum ditinjau",
-    lanjut: "Dapat dilanjutkan",
-    tidak_lanjut: "Tidak dapat dilanjutkan",
-    perbaikan: "Perlu perbaikan",
-  };
-  D.OUTCOMES = {
-    lanjut: "Asesmen dapat dilanjutkan",
-    tidak_lanjut: "Asesmen tidak dapat dilanjutkan",
-    perbaikan: "Perlu perbaikan",
-  };
+  // The build's data for the desk (site_src/overrides/desk.html): the API's address, Cognito's
+  // settings, the catalog's schemes and the desk's rule table (handler/deskrules.py), which holds
+  // every label, limit and message the page shares with the API.
+  function readConfig() {
+    try {
+      return JSON.parse(document.getElementById("desk-config").textContent);
+    } catch (err) {
+      return null;
+    }
+  }
+  D.config = readConfig() || { api_url: "/api/submissions", cognito: null, schemes: [], rules: null };
+  const rules = (D.rules = D.config.rules || { state_labels: {}, outcome_labels: {}, labels: {}, messages: {}, limits: {} });
+  D.STATES = rules.state_labels;
+  D.OUTCOMES = rules.outcome_labels;
   // The list's filter, in the API's own parameter names; the fragment carries the same names.
   D.FILTER_KEYS = ["q", "scheme", "state", "from", "to"];
+
+  const numbers = new Intl.NumberFormat("id-ID");
+  // A rule table message with its {placeholders} filled, numbers written as Indonesian does (2.000).
+  D.message = (rule, values) =>
+    String(rules.messages[rule] || "").replace(/\{(\w+)\}/g, (whole, name) => {
+      const value = (values || {})[name];
+      if (value === undefined) return whole;
+      return typeof value === "number" ? numbers.format(value) : String(value);
+    });
 
   const WIB = "Asia/Jakarta";
   const timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone: WIB, dateStyle: "medium", timeStyle: "short" });

@@ -20,18 +20,10 @@
   const S = window.Swanilai;
   const D = S.desk;
 
-  function readConfig() {
-    try {
-      return JSON.parse(document.getElementById("desk-config").textContent);
-    } catch (err) {
-      return { api_url: "/api/submissions", cognito: null, schemes: [] };
-    }
-  }
-
   function start() {
     if (!document.getElementById("desk")) return;
     const $ = (id) => document.getElementById(id);
-    const config = readConfig();
+    const config = D.config;
     const base = D.apiBase(config.api_url);
     const status = $("desk-status");
     const alertBox = $("desk-alert");

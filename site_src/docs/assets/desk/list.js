@@ -141,7 +141,7 @@
       event.preventDefault();
       const values = readForm();
       if (values.from && values.to && values.from > values.to) {
-        showDatesError("Tanggal awal harus sama dengan atau sebelum tanggal akhir.");
+        showDatesError(D.message("days.reversed", { label: D.rules.labels.to }));
         inputs.from.focus();
         return;
       }

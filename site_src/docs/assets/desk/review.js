@@ -14,11 +14,9 @@
   const D = S.desk;
   const PNG_PREFIX = "data:image/png;base64,";
 
-  const MESSAGES = {
-    outcome: "Pilih salah satu rekomendasi.",
-    notes: "Tuliskan catatan untuk asesi: apa yang perlu diperbaiki.",
-    signature: 'Tanda tangani kotak tanda tangan, atau pilih "Pakai nama saya sebagai tanda tangan".',
-  };
+  const required = (name) => D.message(`${name}.required`, { label: D.rules.labels[name] });
+  const CONCURRENT =
+    "Keputusan Anda tersimpan. Perhatian: asesor lain menyimpan keputusan untuk kiriman ini sejak Anda membukanya. Keduanya tersimpan; yang berlaku adalah yang tercatat paling akhir. Periksa riwayat tinjauan.";
 
   // account: () => the signed-in assessor ({name, registration}); saved(id): the review was stored.
   D.review = function review(api, ui, account, saved) {
@@ -36,18 +34,45 @@
 
     const pad = S.signaturePad(canvas, PNG_PREFIX, () => changed());
     const outcome = () => (form.querySelector("input[name=outcome]:checked") || {}).value || "";
+    // The outcomes that send the submission back to the candidate: a note is required, and notes per element offered.
+    const sendsBack = () => (D.rules.notes_required_for || []).includes(outcome());
     const fieldOf = { outcome: $("review-outcome"), notes, signature: canvas };
     const focusOf = { outcome: () => form.querySelector("input[name=outcome]"), notes: () => notes, signature: () => $("review-sign-name") };
 
+    // What the API would refuse, found before sending (the API checks again, with the same words).
     function problems() {
       const found = {};
-      if (!outcome()) found.outcome = MESSAGES.outcome;
-      if (outcome() === "perbaikan" && !notes.value.trim()) found.notes = MESSAGES.notes;
-      if (!pad.dataUrl()) found.signature = MESSAGES.signature;
+      if (!outcome()) found.outcome = required("outcome");
+      if (sendsBack() && !notes.value.trim()) found.notes = required("notes");
+      if (!pad.dataUrl()) found.signature = required("signature");
       return found;
     }
 
+    // An element note the API refused: "element_notes[<key>]" names its textarea.
+    function elementArea(name) {
+      const key = /^element_notes\[(.*)\]$/.exec(name);
+      if (!key) return null;
+      return [...$("review-elements-list").querySelectorAll("textarea")].find((area) => area.dataset.key === key[1]) || null;
+    }
+
     function showProblems(found, extra) {
+      for (const area of $("review-elements-list").querySelectorAll("textarea")) {
+        area.removeAttribute("aria-invalid");
+        const error = area.previousElementSibling;
+        if (error && error.classList.contains("desk-field-error")) error.remove();
+      }
+      const elementLines = [];
+      for (const [name, text] of Object.entries(found)) {
+        const area = elementArea(name);
+        if (!area) continue;
+        const error = D.el("p", { className: "desk-field-error", id: `${area.id}-error` }, text);
+        area.before(error);
+        area.setAttribute("aria-invalid", "true");
+        area.setAttribute("aria-describedby", error.id);
+        elements.hidden = false;
+        elements.open = true;
+        elementLines.push(lineTo(area, `${area.labels[0].textContent}: ${text}`));
+      }
       for (const name of Object.keys(fieldOf)) {
         const text = found[name] || "";
         const error = $(`review-${name}-error`);
@@ -58,24 +83,26 @@
       }
       pad.invalid(Boolean(found.signature));
       const names = Object.keys(found).filter((name) => fieldOf[name]);
-      const lines = names.map((name) => {
-        const link = D.el("a", { href: `#${focusOf[name]().id}` }, found[name]);
-        link.addEventListener("click", (event) => {
-          event.preventDefault(); // the fragment is the desk's route, not a jump target
-          focusOf[name]().focus();
-        });
-        return D.el("li", {}, link);
-      });
+      const lines = [...names.map((name) => lineTo(focusOf[name](), found[name])), ...elementLines];
       if (extra) lines.push(D.el("li", {}, extra));
       summary.replaceChildren(D.el("p", {}, "Keputusan belum tersimpan:"), D.el("ul", {}, ...lines));
       summary.hidden = lines.length === 0;
       return lines.length;
     }
 
+    // A line of the error summary: a link that takes focus to the field it is about.
+    function lineTo(field, text) {
+      const link = D.el("a", { href: `#${field.id}` }, text);
+      link.addEventListener("click", (event) => {
+        event.preventDefault(); // the fragment is the desk's route, not a jump target
+        field.focus();
+      });
+      return D.el("li", {}, link);
+    }
+
     function changed() {
-      const perbaikan = outcome() === "perbaikan";
-      elements.hidden = !perbaikan;
-      $("review-notes-label").textContent = perbaikan ? "Catatan untuk asesi (wajib)" : "Catatan";
+      elements.hidden = !sendsBack();
+      $("review-notes-label").textContent = sendsBack() ? `${D.rules.labels.notes} untuk asesi (wajib)` : D.rules.labels.notes;
       if (checked) showProblems(problems());
     }
 
@@ -89,7 +116,7 @@
             "div",
             { className: "desk-field" },
             D.el("label", { for: id }, `Elemen ${element.number}: ${element.title}`),
-            D.el("textarea", { id, rows: 2, dataset: { key: element.key } }),
+            D.el("textarea", { id, rows: 2, maxLength: D.rules.limits.element_note_max, dataset: { key: element.key } }),
           );
         });
         const legend = D.el("legend", {}, `Unit ${unit.code || ""} ${unit.title}`.replace(/\s+/g, " ").trim());
@@ -121,7 +148,7 @@
 
     function body() {
       const elementNotes = {};
-      if (outcome() === "perbaikan") {
+      if (sendsBack()) {
         for (const area of $("review-elements-list").querySelectorAll("textarea")) {
           const text = area.value.trim();
           if (text) elementNotes[area.dataset.key] = text;
@@ -141,14 +168,14 @@
       ui.say("Menyimpan keputusan…");
       try {
         const path = `/desk/submissions/${encodeURIComponent(submissionId)}/reviews`;
-        await api.json("POST", path, { body: body() });
+        const answer = await api.json("POST", path, { body: body() });
         checked = false;
-        ui.say("Keputusan Anda tersimpan.");
+        ui.say(answer.concurrent_reviews ? CONCURRENT : "Keputusan Anda tersimpan.");
         saved(submissionId);
       } catch (err) {
         if (err.status === 401) return;
         const fromServer = {};
-        for (const [name, text] of Object.entries(err.fields || {})) if (fieldOf[name]) fromServer[name] = text;
+        for (const [name, text] of Object.entries(err.fields || {})) if (fieldOf[name] || elementArea(name)) fromServer[name] = text;
         showProblems(fromServer, err.message);
         ui.say("");
         summary.focus();
