@@ -49,7 +49,7 @@
         const answer = await api.json("POST", "/desk/assessors", { body });
         const parts = [D.el("p", {}, `Undangan untuk ${body.name} (${body.email}) sudah dibuat.`)];
         // Locally there is no email: the API answers the new assessor's one-time sign-in link.
-        const link = answer && (answer.sign_in_url || answer.link || answer.url);
+        const link = answer && answer.sign_in_link;
         if (typeof link === "string" && link) {
           parts.push(
             D.el("p", {}, "Berikan tautan masuk sekali pakai ini kepada asesor tersebut:"),

@@ -54,8 +54,8 @@
       view = "";
       $("app").hidden = true;
       // Personal data off the screen: the list and the open submission are emptied.
-      $("list-rows").replaceChildren();
-      $("detail-frame").removeAttribute("srcdoc");
+      list.clear();
+      detail.clear();
       $("signin").hidden = false;
       $("signin-cognito").hidden = auth.mode !== "cognito";
       $("signin-local").hidden = auth.mode === "cognito";
@@ -107,9 +107,10 @@
       $("detail-view").hidden = true;
       $("list-view").hidden = false;
       document.title = "Meja Asesor";
-      list.show(values, { reload: stale });
+      const reload = stale;
       stale = false;
-      if (fromDetail && !list.focusRow(lastOpened)) $("list-title").focus();
+      await list.show(values, { reload });
+      if (view === "list" && fromDetail && !list.focusRow(lastOpened)) $("list-title").focus();
     }
 
     // After a review: the list's states changed, and the open submission shows its new history.

@@ -190,18 +190,25 @@
 
     const reviewKey = (each) => each.key || `${each.reviewed_at}|${(each.assessor || {}).sub || ""}`;
 
+    function clear() {
+      asked += 1;
+      $("detail-title").textContent = "";
+      for (const id of ["detail-facts", "detail-warnings", "history"]) $(id).replaceChildren();
+      $("detail-chain").hidden = true;
+      $("history-empty").hidden = true;
+      frame.removeAttribute("srcdoc");
+      frame.style.height = "";
+      printButton.disabled = true;
+      review.hide();
+    }
+
     return {
+      clear,
       async open(id, filter) {
-        const mine = ++asked;
+        clear();
+        const mine = asked;
         $("detail-back").href = D.writeFragment(filter);
         $("detail-title").textContent = "Memuat kiriman…";
-        for (const id of ["detail-facts", "detail-warnings", "history"]) $(id).replaceChildren();
-        $("detail-chain").hidden = true;
-        $("history-empty").hidden = true;
-        frame.removeAttribute("srcdoc");
-        frame.style.height = "";
-        printButton.disabled = true;
-        review.hide();
         try {
           const path = `/desk/submissions/${encodeURIComponent(id)}`;
           const [data, html] = await Promise.all([api.json("GET", path), api.text(`${path}/form`)]);

@@ -161,14 +161,25 @@
 
     return {
       // Show the list for this filter (from the fragment); reload only when it changed or asked to.
-      show(values, { reload = false } = {}) {
+      // Resolves once the rows are there.
+      async show(values, { reload = false } = {}) {
         const next = D.filterOf(values);
         const same = JSON.stringify(next) === JSON.stringify(filter) && shown > 0;
         filter = next;
         fillForm(filter);
-        if (!same || reload) load(false);
+        if (!same || reload) await load(false);
       },
       filter: () => ({ ...filter }),
+      // Signed out or expired: no name stays on the page, and the next show() asks the API again.
+      clear() {
+        asked += 1;
+        rows.replaceChildren();
+        shown = 0;
+        cursor = null;
+        filter = {};
+        summarise();
+        $("list-summary").textContent = "";
+      },
       // Focus the row of a submission, when coming back from it.
       focusRow(id) {
         const link = rows.querySelector(`tr[data-id="${CSS.escape(id)}"] a`);
