@@ -28,8 +28,11 @@ def at(text: str) -> datetime:
 class Desk:
     """The served desk: its address, its store, the API as the local admin, and the known submissions by name."""
 
-    def __init__(self, served: Served, store: LocalStore, api: DeskApi, ids: dict[str, str], schemes: dict) -> None:
+    def __init__(
+        self, served: Served, store: LocalStore, api: DeskApi, ids: dict[str, str], schemes: dict, site_dir
+    ) -> None:
         self.served = served
+        self.site_dir = site_dir
         self.store = store
         self.api = api
         self.ids = ids
@@ -106,7 +109,7 @@ def desk(tmp_path_factory):
         api.sign_in(sign_in_link(served.output))
         payload = full_payload(schemes[SEED], submission_id=str(uuid.uuid4()))
         ids["Siti Rahmawati"] = api.submit(payload)["submission_id"]
-        yield Desk(served, store, api, ids, schemes)
+        yield Desk(served, store, api, ids, schemes, tmp / "site")
     finally:
         served.stop()
 
