@@ -281,12 +281,12 @@ def parse_listing(given: dict[str, str], allowed: tuple[str, ...]) -> Query:
     if len(q) > rules.SEARCH_MAX:
         problems["q"] = rules.message("q.too_long", label=rules.label("q"), max=rules.SEARCH_MAX)
     after = None
-    if given.get("cursor"):
+    if "cursor" in allowed and given.get("cursor"):
         after = decode_cursor(given["cursor"])
         if after is None:
             problems["cursor"] = rules.message("query.invalid", label=rules.label("cursor"))
     limit = rules.PAGE_DEFAULT
-    if "limit" in given:
+    if "limit" in allowed and "limit" in given:
         text = given["limit"]
         limit = int(text) if text.isdigit() and len(text) <= 4 else 0
         if not 1 <= limit <= rules.PAGE_MAX:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -29,6 +30,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
+_CURSOR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_CURSOR_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 META_ID = "#meta"  # the DynamoDB item (and SQLite row) holding the index's own times; never an id
 LISTING = "all"  # the one partition of the DynamoDB "newest" index
 
@@ -137,7 +140,7 @@ def decode_cursor(cursor: str) -> tuple[str, str] | None:
     except (binascii.Error, ValueError):
         return None
     received_at, sep, submission_id = raw.partition("|")
-    if not sep or len(received_at) != 24 or not 1 <= len(submission_id) <= 64:
+    if not sep or not _CURSOR_TIME.fullmatch(received_at) or not _CURSOR_ID.fullmatch(submission_id):
         return None
     return received_at, submission_id
 
@@ -382,7 +385,7 @@ class DynamoIndex:
 
     def query(self, query: Query) -> Page:
         arguments: dict[str, Any] = {"ScanIndexForward": False}
-        names = {"#newest": "newest"}
+        names: dict[str, str] = {}
         values: dict[str, Any] = {}
         if query.scheme:
             arguments["IndexName"] = "by_scheme"
@@ -393,6 +396,8 @@ class DynamoIndex:
             condition = "listing = :partition"
             values[":partition"] = {"S": LISTING}
         low, high = query.received_from, query.received_before
+        if low or high:
+            names["#newest"] = "newest"
         if low and high:
             condition += " AND #newest BETWEEN :low AND :high"
         elif low:

@@ -73,7 +73,7 @@ def column_name(index: int) -> str:
 def excel_date(moment: datetime) -> float:
     """A naive local time as a spreadsheet's date number (days since 1899-12-30, the day's fraction)."""
     delta = moment.replace(tzinfo=None) - _EPOCH
-    return round(delta.days + delta.seconds / 86_400, 8)
+    return delta.days + (delta.seconds + delta.microseconds / 1_000_000) / 86_400
 
 
 def xml_text(value: str) -> str:

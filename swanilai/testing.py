@@ -25,6 +25,7 @@ from typing import Any
 from swanilai.paths import ROOT
 
 ORIGIN = "https://lsp.example.id"
+DESK_LINK_LABEL = "assessors' desk:"  # how `build.py serve` introduces the desk's sign-in link
 SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
@@ -172,6 +173,14 @@ class Served:
                 return
         self.stop()
         raise AssertionError("build.py serve did not start in time:\n" + "".join(self.output))
+
+    @property
+    def sign_in_link(self) -> str:
+        """The desk's one-time sign-in link `serve` printed for its local admin (valid 10 minutes, once)."""
+        for line in self.output:
+            if line.strip().startswith(DESK_LINK_LABEL):
+                return line.strip().removeprefix(DESK_LINK_LABEL).strip()
+        raise AssertionError("build.py serve printed no desk sign-in link:\n" + "".join(self.output))
 
     def _drain(self) -> None:
         for line in self.process.stdout:

@@ -123,9 +123,17 @@ def store_review(
     registration: str = "MET.000.001234 2020",
     notes: str | None = None,
     reviewed_at: datetime,
+    seen_latest: str | None = None,
 ) -> str:
     review = Review(
-        record["submission_id"], record["scheme"]["id"], reviewed_at, name, registration, recommendation, notes
+        record["submission_id"],
+        record["scheme"]["id"],
+        reviewed_at,
+        name,
+        registration,
+        recommendation,
+        notes,
+        seen_latest=seen_latest,
     )
     store.create(review.key, review_bytes(review))
     return review.key
