@@ -69,7 +69,9 @@ def test_the_rendered_form_itself_is_accessible(desk, open_context):
 def test_the_desk_works_under_the_packaged_csp(desk, site_csp, open_context):
     page = open_context()
     messages: list[str] = []
-    page.on("console", lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None
+    )
 
     def with_csp(route) -> None:
         response = route.fetch()
