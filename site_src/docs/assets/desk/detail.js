@@ -153,10 +153,23 @@
       frame.srcdoc = html;
     }
 
+    // The frame as tall as the form, so the page scrolls and not the frame; on a phone, as wide as
+    // the form's table needs (the paper layout), its box then scrolling sideways instead of the page.
     function fit() {
       const doc = frame.contentDocument;
       if (!doc || !doc.documentElement) return;
+      frame.style.width = "";
+      // A wider frame lays the form out again; a few rounds settle it.
+      for (let round = 0; round < 3 && doc.documentElement.scrollWidth > frame.clientWidth; round += 1) {
+        frame.style.width = `${doc.documentElement.scrollWidth + 2}px`;
+      }
       frame.style.height = `${doc.documentElement.scrollHeight + 4}px`;
+      // A box that scrolls sideways must be reachable by keyboard, and say so.
+      const wrap = $("detail-frame-wrap");
+      const scrolls = frame.style.width !== "";
+      if (scrolls) wrap.tabIndex = 0;
+      else wrap.removeAttribute("tabindex");
+      wrap.setAttribute("aria-label", scrolls ? "Formulir FR.APL.02 terisi, dapat digulir ke samping" : "Formulir FR.APL.02 terisi");
     }
 
     frame.addEventListener("load", () => {
@@ -198,6 +211,7 @@
       $("history-empty").hidden = true;
       frame.removeAttribute("srcdoc");
       frame.style.height = "";
+      frame.style.width = "";
       printButton.disabled = true;
       review.hide();
     }
