@@ -185,11 +185,16 @@ def evaluate(node: object, template: dict, parameters: dict[str, str]) -> object
     return _evaluate(node, template, values)
 
 
+# What `!Ref AWS::NoValue` evaluates to: a list leaves such an item out, as CloudFormation does.
+_NO_VALUE = object()
+
+
 def _evaluate(node: object, template: dict, values: dict[str, str]) -> object:
     if isinstance(node, (str, int, float, bool)):
         return node
     if isinstance(node, list):
-        return [_evaluate(item, template, values) for item in node]
+        items = [_evaluate(item, template, values) for item in node]
+        return [item for item in items if item is not _NO_VALUE]
     if isinstance(node, dict) and not (
         len(node) == 1 and next(iter(node)) in ("Ref", "Condition") or any(key.startswith("Fn::") for key in node)
     ):
@@ -198,6 +203,8 @@ def _evaluate(node: object, template: dict, values: dict[str, str]) -> object:
         function, argument = next(iter(node.items()))
         if function == "Ref" and argument in values:
             return values[argument]
+        if function == "Ref" and argument == "AWS::NoValue":
+            return _NO_VALUE
         if function == "Fn::Join":
             separator, items = argument
             return separator.join(str(item) for item in _evaluate(items, template, values))

@@ -17,11 +17,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from handler import fields
+from handler import deskrules, fields
 from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html
 from swanilai.paths import ROOT, SITE_SRC
 
 PAGE_PREFIX = "skema/"
+DESK_PAGE = "asesor/index.md"
 _schemes: dict[str, Scheme] = {}
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(SITE_SRC / "form")),
@@ -74,6 +75,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             hide=["navigation", "toc"],
             search={"exclude": True},
         )
+    elif page.file.src_uri == DESK_PAGE:
+        # The desk page's data: the catalog's schemes for its filter, and the desk's rule table
+        # (labels, limits, messages) so the page writes none of them twice.
+        ordered = sorted(_schemes.values(), key=lambda s: s.number)
+        page.meta["schemes"] = [{"id": s.id, "number": s.number, "title": s.title} for s in ordered]
+        page.meta["desk_rules"] = deskrules.desk_rules()
     return markdown
 
 

@@ -141,7 +141,7 @@ def violations(browser, url: str) -> tuple[list[str], str]:
     return found, md_get
 
 
-PAGES = ["/", f"/skema/{SEED_ID}/", "/404.html"]
+PAGES = ["/", f"/skema/{SEED_ID}/", "/asesor/", "/404.html"]
 
 
 @pytest.mark.browser

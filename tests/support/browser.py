@@ -1,4 +1,4 @@
-"""Chromium as the tests drive it: the launch settings, a phone, and a guard that keeps pages on 127.0.0.1.
+"""Chromium as the tests drive it: the launch settings, a phone and a laptop, and a guard that keeps pages on 127.0.0.1.
 
 A plain module, not a fixture file, so that module-scoped fixtures elsewhere can build the same phone.
 """
@@ -27,9 +27,21 @@ PHONE = {
 }
 
 
+LAPTOP = {
+    "viewport": {"width": 1280, "height": 800},
+    "locale": "id-ID",
+    "timezone_id": "Asia/Jakarta",
+}
+
+
 def phone_context(browser):
     """A phone-sized context that aborts, and records in `context.outside_requests`, any request leaving 127.0.0.1."""
-    context = browser.new_context(**PHONE)
+    return guarded_context(browser, **PHONE)
+
+
+def guarded_context(browser, **options):
+    """A context (phone, laptop, ...) that aborts, and records in `context.outside_requests`, any request leaving 127.0.0.1."""
+    context = browser.new_context(**options)
     outside: list[str] = []
 
     def guard(route) -> None:

@@ -111,15 +111,21 @@ def error(code: str, message: str, retryable: bool = False, **extra: Any) -> dic
     return {"error": code, "message": message, "fields": {}, "retryable": retryable, "request_id": "req-1", **extra}
 
 
-def run_axe(page) -> list[dict[str, Any]]:
-    """Run axe-core in the page; return the violations of impact serious or critical."""
+def run_axe(page, iframes: bool = True) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return the violations of impact serious or critical.
+
+    iframes=False leaves frames out: a sandboxed frame without scripts (the desk's rendered form)
+    cannot run axe, and axe would wait for it; such a document is checked on its own.
+    """
     if not AXE_JS.exists():
         raise AssertionError(
             f"{AXE_JS} is missing: `bash tests/run` installs axe-core (pinned there) with "
             "`npm install --prefix .venv axe-core@<version> --no-save --no-package-lock`"
         )
     page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate("async () => (await axe.run(document, { resultTypes: ['violations'] })).violations")
+    result = page.evaluate(
+        "async (iframes) => (await axe.run(document, { resultTypes: ['violations'], iframes })).violations", iframes
+    )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
         for v in result

@@ -1,5 +1,7 @@
-/* Swanilai form, part "signature pad": pointer events (finger, pen, mouse), a fixed backing size,
- * the drawing kept as a PNG data URL. */
+/* Swanilai, the signature pad: pointer events (finger, pen, mouse), a fixed backing size, the drawing
+ * kept as a PNG data URL. Shared: the candidate's form (form.js) and the assessors' desk
+ * (assets/desk/review.js) both load this file, so it knows neither page: it is given its canvas,
+ * the data URL prefix to accept and what to call on a change. */
 (() => {
   "use strict";
 
