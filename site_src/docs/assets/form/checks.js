@@ -133,6 +133,8 @@
         if (problem) found.push([field, problem]);
       }
       if (payload.declaration !== true) found.push([fields.declaration, message("declaration.required", { label: labels[fields.declaration] })]);
+      const consent = payload.consent;
+      if (!consent || typeof consent !== "object" || consent.given !== true) found.push([fields.consent, message("consent.required", { label: labels[fields.consent] })]);
       const problem = signature(payload.signature);
       if (problem) found.push([fields.signature, problem]);
       return found;
