@@ -43,9 +43,11 @@ _FILL_JS = """
   set("candidate-email", "siti@contoh.co.id");
   set("candidate-phone", "+62 812 3456 7890");
   set("signature-typed", name);
-  const declaration = document.getElementById("declaration");
-  declaration.checked = true;
-  fire(declaration);
+  for (const id of ["declaration", "consent"]) {
+    const box = document.getElementById(id);
+    box.checked = true;
+    fire(box);
+  }
 }
 """
 

@@ -188,7 +188,7 @@
 
     showToday();
     const kept = parts.receipt.kept();
-    const link = S.readStatusLink(location.hash);
+    const link = S.readStatusLink(location.hash, rules);
     const saved = S.storage.read(page.keys.draft);
     const revising = kept && saved && saved.revises && saved.revises.submission_id === kept.submission_id;
     if (kept && kept.submission_id && !revising) {
@@ -203,7 +203,7 @@
     }
     if (link) parts.statusPage.open(link);
     window.addEventListener("hashchange", () => {
-      const next = S.readStatusLink(location.hash);
+      const next = S.readStatusLink(location.hash, rules);
       if (next) parts.statusPage.open(next);
     });
     worker(sending);

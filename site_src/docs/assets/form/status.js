@@ -10,11 +10,13 @@
   "use strict";
 
   const S = (window.Swanilai = window.Swanilai || {});
-  const LINK = /^#status=([0-9a-fA-F-]{36})\.([A-Za-z0-9_-]{22,128})$/;
-
-  S.readStatusLink = (hash) => {
-    const match = LINK.exec(hash || "");
-    return match ? { submission_id: match[1].toLowerCase(), status_key: match[2] } : null;
+  // "#status=<submission id>.<secret>", each part checked with the rule table's own pattern.
+  S.readStatusLink = (hash, rules) => {
+    const match = /^#status=([^.]+)\.(.+)$/.exec(hash || "");
+    if (!match) return null;
+    const [id, secret] = [match[1].toLowerCase(), match[2]];
+    const fits = (name, text) => new RegExp(rules.patterns[name]).test(text);
+    return fits("submission_id", id) && fits("status_key", secret) ? { submission_id: id, status_key: secret } : null;
   };
 
   // parts: { checks, draft, receipt, say, progress, pad, errors } of the same page.
