@@ -81,9 +81,11 @@
     // sticky bar (scroll-margin-top in form.css), so the candidate sees what the message is about.
     function goTo(where) {
       where.focus.focus({ preventScroll: true });
+      // From the element's title when the title and the field fit on the screen together.
       const element = where.box.closest(".apl02-element");
-      const fits = element && element.getBoundingClientRect().height < (window.innerHeight - S.covered()) * 0.8;
-      S.reveal(fits ? element : where.box);
+      const title = element && element.querySelector(".apl02-element-title");
+      const span = title ? where.box.getBoundingClientRect().bottom - title.getBoundingClientRect().top : Infinity;
+      S.reveal(span < window.innerHeight - S.covered() - 24 ? title : where.box);
     }
 
     // found: [field name, message] pairs, from the page's checks or a 400's `fields`.

@@ -64,6 +64,7 @@
     function view(el) {
       if (views.has(el.key)) return views.get(el.key);
       const box = el.node.querySelector(".apl02-files");
+      if (!box) return null; // this scheme takes no files
       const v = { box, list: box.querySelector("ul"), error: box.querySelector("[data-error-for]"), inputs: [...box.querySelectorAll("input[type=file]")] };
       for (const input of v.inputs) {
         input.addEventListener("change", () => {
@@ -78,8 +79,8 @@
 
     function render(key) {
       const el = page.byKey.get(key);
-      if (!el) return;
-      const v = view(el);
+      const v = el && view(el);
+      if (!v) return;
       v.list.textContent = "";
       for (const entry of lists.get(key) || []) v.list.append(row(el, entry));
       v.list.hidden = v.list.children.length === 0;
@@ -212,6 +213,10 @@
           queue.shift();
           continue;
         }
+        if (!navigator.onLine) {
+          await pause(job);
+          continue;
+        }
         const outcome = await upload(job);
         if (outcome === "done" || outcome === "refused") queue.shift();
         else await pause(job);
@@ -307,6 +312,8 @@
       waiters = [];
       done.forEach((resolve) => resolve());
     }
+
+    for (const el of page.elements) view(el);
 
     return {
       // For the draft: the references of one element's files.
