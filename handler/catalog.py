@@ -7,14 +7,17 @@ not grow memory); hits are bounded by the catalog's size.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handler.scheme import Scheme, is_scheme_id, read_catalog_entry
+from handler.scheme import CatalogError, Scheme, is_scheme_id, read_catalog_entry
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+# The privacy notice the site shows (swanilai/privacy.py writes it); its name is no scheme id.
+NOTICE_FILE = "privacy_notice.json"
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,29 @@ def load_scheme(catalog_dir: Path, scheme_id: str) -> CatalogEntry | None:
     return entry
 
 
+_notices: dict[Path, str] = {}
+
+
+def current_notice_version(catalog_dir: Path) -> str | None:
+    """The version of the privacy notice the site shows, the one consent is given to; None: not built."""
+    version = _notices.get(catalog_dir)
+    if version is None:
+        try:
+            data = json.loads((catalog_dir / NOTICE_FILE).read_bytes())
+        except FileNotFoundError:
+            return None
+        except ValueError as exc:
+            raise CatalogError(f"{catalog_dir / NOTICE_FILE}: not a privacy notice ({exc})") from exc
+        version = data.get("version") if isinstance(data, dict) else None
+        if not isinstance(version, str):
+            raise CatalogError(f"{catalog_dir / NOTICE_FILE}: has no version")
+        with _lock:
+            _notices[catalog_dir] = version
+    return version
+
+
 def forget_schemes() -> None:
-    """Drop every cached scheme (tests, and a local server after a rebuild)."""
+    """Drop every cached scheme and notice (tests, and a local server after a rebuild)."""
     with _lock:
         _cache.clear()
+        _notices.clear()

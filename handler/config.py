@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from handler.catalog import DEFAULT_CATALOG_DIR
-from handler.store import Store, open_store
+from handler.store import S3Store, Store, open_store
+from handler.upload import S3Uploads, Uploads
 
 # scheme://host[:port], no path, no trailing slash: exactly what a browser sends as Origin.
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$")
@@ -49,6 +50,16 @@ class Config:
     allowed_origins: frozenset[str] = frozenset()
     clock: Callable[[], datetime] = field(default=utc_now)
     log: Callable[[dict[str, Any]], None] = field(default=write_log_line)
+    # Who signs upload tickets: None means the bucket of an S3 store (presigned POSTs); a local
+    # store needs the local server's signer (handler.upload.LocalUploads).
+    uploads: Uploads | None = None
+
+    def upload_signer(self) -> Uploads:
+        if self.uploads is not None:
+            return self.uploads
+        if isinstance(self.store, S3Store):
+            return S3Uploads(self.store)
+        raise ConfigurationError("no upload signer for a local store: the local server configures LocalUploads")
 
 
 def parse_origins(value: str) -> frozenset[str]:

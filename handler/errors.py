@@ -76,11 +76,30 @@ class UnknownScheme(ApiError):
     code = "unknown_scheme"
 
 
+class InvalidUpload(ApiError):
+    code = "invalid_upload"
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(fields=fields)
+
+
+class NotFound(ApiError):
+    """No such submission, or not with this status secret: the two are never told apart."""
+
+    code = "not_found"
+
+
+class RevisionNotFound(ApiError):
+    """The submission a revision names is not there, not in this scheme, or its secret does not match."""
+
+    code = "revision_not_found"
+
+
 class MethodNotAllowed(ApiError):
     code = "method_not_allowed"
 
-    def __init__(self) -> None:
-        super().__init__(headers={"allow": "OPTIONS, POST"})
+    def __init__(self, allow: str = "OPTIONS, POST") -> None:
+        super().__init__(headers={"allow": allow})
 
 
 class SchemeOutdated(ApiError):
@@ -92,6 +111,19 @@ class SubmissionConflict(ApiError):
 
     def __init__(self, receipt: dict[str, Any]) -> None:
         super().__init__(extra={"receipt": receipt})
+
+
+class AlreadyRevised(ApiError):
+    """The earlier submission has a revision already; `receipt` is that revision's."""
+
+    code = "already_revised"
+
+    def __init__(self, receipt: dict[str, Any] | None) -> None:
+        super().__init__(extra={"receipt": receipt} if receipt else None)
+
+
+class NoticeOutdated(ApiError):
+    code = "notice_outdated"
 
 
 class PayloadTooLarge(ApiError):

@@ -26,10 +26,11 @@ How the two languages are kept saying the same thing (tests/page/test_page_agree
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from handler import png
-from handler.scheme import Scheme
+from handler.scheme import MEBIBYTE, Scheme
 
 # -- field names
 
@@ -47,6 +48,14 @@ ANSWERS = "answers"
 HONEYPOT = "website"
 VERDICT_FIELD = "answers[{key}].verdict"
 EVIDENCE_FIELD = "answers[{key}].evidence"
+# Evidence files: the list of an element, and one file of it by its position in the list as sent.
+FILES_FIELD = "answers[{key}].files"
+FILE_FIELD = "answers[{key}].files[{index}]"
+# Personal data (UU 27/2022): the consent checkbox, apart from the declaration.
+CONSENT = "consent"
+# The candidate's loop: the hash of the status secret, and the submission a revision replaces.
+STATUS_KEY_SHA256 = "status_key_sha256"
+REVISES = "revises"
 
 VERDICTS = ("K", "BK")
 
@@ -68,6 +77,25 @@ SIGNATURE_PNG_MAX_HEIGHT = 1000
 BODY_MAX_BYTES = 512 * 1024
 # Lambda answers at most 6 MB; an error never needs more than this.
 ERROR_BODY_MAX_BYTES = 64 * 1024
+# Evidence files (issue 12): what a scheme allows unless its YAML says otherwise (`evidence:`, see
+# handler.scheme.EvidenceLimits and schemes/README.md). HEIC photos are converted to JPEG in the
+# browser, so the server never sees one. Sizes in bytes.
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# What each type calls itself in its first bytes (checked on the stored bytes at filing).
+EVIDENCE_MAGIC = {"application/pdf": "%PDF-", "image/jpeg": "\xff\xd8\xff", "image/png": "\x89PNG\r\n\x1a\n"}
+EVIDENCE_KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+FILE_MAX_BYTES = 5 * 1024 * 1024
+FILES_PER_ELEMENT = 10
+FILES_TOTAL_BYTES = 25 * 1024 * 1024
+FILE_NAME_MAX = 200
+# The upload ticket (POST /uploads): how long its presigned POST may be used.
+UPLOAD_TICKET_SECONDS = 15 * 60
+# The status secret: made in the browser when the draft is created (256 random bits, base64url
+# without padding: 43 characters); only its SHA-256 (hex, of its ASCII text) is ever sent with the
+# submission. At least 128 bits (22 characters) are required.
+STATUS_KEY_PATTERN = r"^[A-Za-z0-9_-]{22,128}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+NOTICE_VERSION_PATTERN = r"^[0-9a-f]{12}$"
 # Names the client made up (unknown keys) are reported, shortened, up to this many per request.
 CLIENT_NAMES_REPORTED = 20
 CLIENT_NAME_SHOWN = 100  # code points
@@ -91,6 +119,9 @@ PATTERNS = {
     "submission_id": SUBMISSION_ID_PATTERN,
     "scheme_version": SCHEME_VERSION_PATTERN,
     "base64": png.BASE64_PATTERN,
+    "sha256": SHA256_PATTERN,
+    "status_key": STATUS_KEY_PATTERN,
+    "notice_version": NOTICE_VERSION_PATTERN,
 }
 
 # -- characters, as inclusive code point ranges
@@ -128,6 +159,8 @@ TEXT_RULES: dict[str, dict[str, Any]] = {
     },
     SIGNATURE: {"kind": LINE, "required": "signature.required", "min": TYPED_SIGNATURE_MIN, "max": TYPED_SIGNATURE_MAX},
     "evidence": {"kind": TEXT, "min": 0, "max": EVIDENCE_MAX},
+    # Blank is refused by its own message (file.name_required), which names the file's position.
+    "file_name": {"kind": LINE, "min": 1, "max": FILE_NAME_MAX},
 }
 SIGNATURE_PNG = {
     "prefix": png.DATA_URL_PREFIX,
@@ -152,8 +185,12 @@ LABELS = {
     # An element as the page shows it: "Unit Kompetensi 1" and its "Elemen 3".
     "element": "Unit {unit}, elemen {element}",
     "evidence": "{element}: Bukti yang relevan",
+    "file_name": "{element}: nama berkas",
+    CONSENT: "Persetujuan pemrosesan data pribadi",
     # An element named only by a key the client sent (a scheme version the catalog no longer has).
     "element_key": "Elemen {key}",
+    # A file named before it belongs to an element: an upload ticket is asked for the file alone.
+    "upload": "Lampiran",
 }
 
 # -- messages, keyed by rule
@@ -185,7 +222,48 @@ MESSAGES = {
     "answer.repeated": "{element}: jawaban terkirim lebih dari sekali. " + _RELOAD,
     "evidence.required": (
         "{element}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, sertifikat, "
-        "atau laporan kerja beserta tahunnya."
+        "atau laporan kerja beserta tahunnya, atau lampirkan berkas buktinya."
+    ),
+    # evidence files: the list as sent (handler.submission), then the stored bytes (handler.filing)
+    "files.unreadable": "{element}: daftar lampiran tidak terbaca. " + _RELOAD,
+    "files.too_many": (
+        "{element}: paling banyak {max} berkas lampiran (sekarang {count}). Hapus lampiran yang tidak "
+        "diperlukan, atau gabungkan beberapa halaman menjadi satu PDF."
+    ),
+    "files.not_allowed": (
+        "{element}: skema ini tidak menerima lampiran berkas. Hapus lampirannya dan tuliskan buktinya "
+        "di kolom Bukti yang relevan."
+    ),
+    "files.total_too_big": (
+        "Jumlah ukuran semua lampiran paling besar {max_mb} MB (sekarang {total_mb} MB). Hapus atau "
+        "perkecil beberapa lampiran, lalu kirim kembali."
+    ),
+    "file.unreadable": "{element}: lampiran ke-{position} tidak terbaca. Hapus lampiran itu, lalu lampirkan kembali.",
+    "file.name_required": "{element}: lampiran ke-{position} tidak bernama. Hapus lampiran itu, lalu lampirkan kembali.",
+    "file.type_not_allowed": (
+        "{element}: berkas \u201c{name}\u201d tidak dapat diterima: lampirkan berkas {types}. Foto HEIC "
+        "dari iPhone diubah otomatis menjadi JPEG; bila gagal, ambil tangkapan layar atau foto ulang."
+    ),
+    "file.too_big": (
+        "{element}: berkas \u201c{name}\u201d berukuran {size_mb} MB, melebihi batas {max_mb} MB. "
+        "Perkecil berkasnya (misalnya simpan ulang PDF dengan ukuran lebih kecil), lalu lampirkan kembali."
+    ),
+    "file.repeated": "{element}: berkas \u201c{name}\u201d terlampir dua kali. Hapus salah satunya.",
+    "file.missing": (
+        "{element}: berkas \u201c{name}\u201d belum sampai di server kami. Tunggu hingga unggahannya "
+        "selesai, atau hapus lalu lampirkan kembali berkas itu, kemudian kirim."
+    ),
+    "file.size_mismatch": (
+        "{element}: berkas \u201c{name}\u201d yang sampai di server tidak sama ukurannya dengan yang "
+        "Anda lampirkan. Hapus lampiran itu, lampirkan kembali, lalu kirim."
+    ),
+    "file.checksum_mismatch": (
+        "{element}: isi berkas \u201c{name}\u201d yang sampai di server berbeda dengan yang Anda "
+        "lampirkan (berkas berubah atau rusak saat diunggah). Hapus lampiran itu, lampirkan kembali, lalu kirim."
+    ),
+    "file.wrong_type": (
+        "{element}: berkas \u201c{name}\u201d bukan berkas {kind} seperti yang tertulis pada namanya. "
+        "Lampirkan berkas {kind} yang asli, misalnya dengan menyimpan ulang atau memindai ulang dokumennya."
     ),
     "answers.unreadable": "Jawaban tidak terbaca. " + _RELOAD,
     "answers.unknown_element": "Elemen ini tidak ada dalam skema. " + _RELOAD,
@@ -215,6 +293,59 @@ MESSAGES = {
     ),
     "field.unknown": "Kolom ini tidak dikenal formulir. " + _RELOAD,
     "field.repeated": "Kolom ini terkirim lebih dari sekali. " + _RELOAD,
+    # personal data: consent is its own checkbox, never merged with the declaration
+    "consent.required": (
+        "{label} wajib dicentang. Tanpa persetujuan Anda, LSP tidak boleh menerima dan menilai data "
+        "asesmen mandiri ini (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi). Baca pemberitahuan "
+        "privasi di atas kotak centang, lalu centang bila Anda setuju."
+    ),
+    "consent.unreadable": "{label} tidak terbaca. " + _RELOAD,
+    # the candidate's loop
+    "status_key.invalid": "Kode status pengiriman tidak valid. " + _RELOAD,
+    "revises.unreadable": (
+        "Rujukan ke pengiriman yang diperbaiki tidak terbaca. Buka kembali tautan status dari tanda "
+        "terima Anda, lalu pilih \u201cUbah dan kirim ulang\u201d."
+    ),
+    "revises.itself": (
+        "Pengiriman perbaikan tidak boleh merujuk dirinya sendiri. Buka kembali tautan status dari tanda "
+        "terima Anda, lalu pilih \u201cUbah dan kirim ulang\u201d."
+    ),
+    # the upload ticket (POST /uploads): named by the ticket's own fields
+    "upload.unreadable": "Permintaan unggah tidak terbaca. " + _RELOAD,
+}
+
+# Messages only the candidate's page gives (nothing the handler checks): a photo the browser cannot
+# read, a file whose bytes were lost before upload, a draft file that is not this scheme's draft.
+_DRAFT_FILE = "Pilih berkas .json yang dibuat dengan tombol \u201cSimpan draf ke file\u201d di halaman skema ini."
+MESSAGES |= {
+    "file.heic_unsupported": (
+        "{element}: foto \u201c{name}\u201d (HEIC) tidak dapat dibuka peramban ini. Di iPhone, pilih "
+        "Pengaturan > Kamera > Format > Paling Kompatibel lalu foto ulang, atau lampirkan tangkapan layarnya."
+    ),
+    "file.unreadable_image": (
+        "{element}: gambar \u201c{name}\u201d tidak dapat dibuka; berkasnya mungkin rusak. Simpan ulang atau "
+        "foto ulang, lalu lampirkan kembali."
+    ),
+    "file.bytes_lost": (
+        "Berkas \u201c{name}\u201d belum terunggah dan isinya tidak lagi tersimpan di perangkat ini. Hapus "
+        "lampiran ini, lalu lampirkan kembali berkasnya."
+    ),
+    "draft_file.not_json": "Berkas ini bukan draf formulir (isinya bukan JSON). " + _DRAFT_FILE,
+    "draft_file.foreign": "Berkas ini bukan draf asesmen mandiri Swanilai. " + _DRAFT_FILE,
+    "draft_file.other_scheme": (
+        "Berkas ini draf untuk skema lain ({number}). Buka halaman skema itu, lalu buka draf di sana."
+    ),
+    "draft_file.damaged": "Berkas draf ini rusak atau tidak lengkap, jadi tidak dapat dibuka. " + _DRAFT_FILE,
+    "draft_file.too_big": "Berkas ini terlalu besar untuk draf (paling besar {max_mb} MB). " + _DRAFT_FILE,
+}
+
+# What the status route (GET .../status) calls each state, as the candidate reads it.
+STATES = ("diterima", "lanjut", "tidak_lanjut", "perbaikan")
+STATE_LABELS = {
+    "diterima": "Diterima, belum ditinjau",
+    "lanjut": "Asesmen dapat dilanjutkan",
+    "tidak_lanjut": "Asesmen tidak dapat dilanjutkan",
+    "perbaikan": "Perlu perbaikan",
 }
 
 # The API's errors: status, whether sending again can help, and the message (handler.errors).
@@ -224,6 +355,11 @@ ERRORS: dict[str, dict[str, Any]] = {
         "status": 400,
         "retryable": False,
         "message": "{count} isian perlu diperbaiki. Periksa pesan pada setiap kolom, lalu kirim kembali.",
+    },
+    "invalid_upload": {
+        "status": 400,
+        "retryable": False,
+        "message": "Berkas ini tidak dapat diunggah. Periksa pesan pada lampiran, lalu lampirkan kembali.",
     },
     "invalid_json": {
         "status": 400,
@@ -246,6 +382,23 @@ ERRORS: dict[str, dict[str, Any]] = {
             "lalu kirim kembali."
         ),
     },
+    "not_found": {
+        "status": 404,
+        "retryable": False,
+        "message": (
+            "Pengiriman ini tidak kami temukan, atau tautan statusnya tidak lengkap. Buka tautan status "
+            "persis seperti pada tanda terima Anda (salin seluruhnya, termasuk bagian setelah tanda #)."
+        ),
+    },
+    "revision_not_found": {
+        "status": 404,
+        "retryable": False,
+        "message": (
+            "Pengiriman yang hendak Anda perbaiki tidak kami temukan untuk skema ini, atau kode statusnya "
+            "tidak cocok. Buka kembali tautan status dari tanda terima pengiriman itu, lalu pilih "
+            "\u201cUbah dan kirim ulang\u201d. Jawaban Anda tetap tersimpan di perangkat ini."
+        ),
+    },
     "unknown_scheme": {
         "status": 404,
         "retryable": False,
@@ -257,7 +410,7 @@ ERRORS: dict[str, dict[str, Any]] = {
     "method_not_allowed": {
         "status": 405,
         "retryable": False,
-        "message": "Alamat ini hanya menerima pengiriman formulir (metode POST).",
+        "message": "Alamat ini tidak menerima metode permintaan tersebut. Buka formulir melalui tautan resmi LSP.",
     },
     "scheme_outdated": {
         "status": 409,
@@ -274,6 +427,22 @@ ERRORS: dict[str, dict[str, Any]] = {
             "Asesmen mandiri dengan nomor pengiriman ini sudah kami terima sebelumnya dengan isian yang "
             "berbeda. Tanda terima pengiriman pertama tercantum di bawah; hubungi LSP bila Anda perlu "
             "mengubah jawaban."
+        ),
+    },
+    "already_revised": {
+        "status": 409,
+        "retryable": False,
+        "message": (
+            "Pengiriman ini sudah diperbaiki sebelumnya dengan pengiriman lain (tanda terimanya tercantum "
+            "di bawah). Buka tautan status pengiriman terbaru itu untuk memperbaikinya lagi."
+        ),
+    },
+    "notice_outdated": {
+        "status": 409,
+        "retryable": False,
+        "message": (
+            "Pemberitahuan privasi LSP baru saja diperbarui. Muat ulang halaman: jawaban Anda tetap "
+            "tersimpan di perangkat ini. Baca pemberitahuan yang baru, centang persetujuan kembali, lalu kirim."
         ),
     },
     "payload_too_large": {
@@ -345,6 +514,56 @@ def evidence_field(key: str) -> str:
     return EVIDENCE_FIELD.replace("{key}", key)
 
 
+def files_field(key: str) -> str:
+    return FILES_FIELD.replace("{key}", key)
+
+
+def file_field(key: str, index: int) -> str:
+    return FILE_FIELD.replace("{key}", key).replace("{index}", str(index))
+
+
+def megabytes(size: int) -> str:
+    """A size as the candidate reads it: 5, 2,4 or 0,1 (MB of 1.048.576 bytes, one decimal, comma)."""
+    tenths = max(1, round(size * 10 / MEBIBYTE)) if size else 0
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole:,}".replace(",", ".") + (f",{tenth}" if tenth else "")
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """The evidence rules that hold for one scheme: its own (`evidence:` in its YAML), else the table's."""
+
+    types: tuple[str, ...]
+    max_file_bytes: int
+    max_files_per_element: int
+    max_total_bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "types": list(self.types),
+            "max_file_bytes": self.max_file_bytes,
+            "max_files_per_element": self.max_files_per_element,
+            "max_total_bytes": self.max_total_bytes,
+        }
+
+    def type_names(self) -> str:
+        """The allowed types for a message: "PDF, JPEG atau PNG"."""
+        names = [EVIDENCE_KIND_NAMES[media_type] for media_type in self.types]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " atau " + names[-1]
+
+
+def evidence_limits(scheme: Scheme | None) -> EvidenceLimits:
+    """The limits for a scheme's evidence files; None (a version the catalog no longer has): the table's."""
+    rules = scheme.evidence if scheme is not None else None
+    pick = lambda value, default: default if value is None else value  # noqa: E731 - four fields alike
+    return EvidenceLimits(
+        types=pick(rules and rules.types, tuple(EVIDENCE_TYPES)),
+        max_file_bytes=pick(rules and rules.max_file_bytes, FILE_MAX_BYTES),
+        max_files_per_element=pick(rules and rules.max_files_per_element, FILES_PER_ELEMENT),
+        max_total_bytes=pick(rules and rules.max_total_bytes, FILES_TOTAL_BYTES),
+    )
+
+
 def candidate_fields() -> tuple[str, ...]:
     return (CANDIDATE_NAME, CANDIDATE_EMAIL, CANDIDATE_PHONE)
 
@@ -355,8 +574,11 @@ def form_fields(scheme: Scheme) -> list[str]:
     return [*answers, *candidate_fields(), DECLARATION, SIGNATURE]
 
 
-def page_rules() -> dict[str, Any]:
-    """The table as the page reads it: JSON-ready, embedded in every scheme page by the build."""
+def page_rules(scheme: Scheme | None = None) -> dict[str, Any]:
+    """The table as the page reads it: JSON-ready, embedded in every scheme page by the build.
+
+    With a scheme, `evidence` holds that scheme's limits (its YAML may change the table's).
+    """
     return {
         "fields": {
             "name": CANDIDATE_NAME,
@@ -366,7 +588,20 @@ def page_rules() -> dict[str, Any]:
             "signature": SIGNATURE,
             "verdict": VERDICT_FIELD,
             "evidence": EVIDENCE_FIELD,
+            "files": FILES_FIELD,
+            "file": FILE_FIELD,
+            "consent": CONSENT,
+            "status_key_sha256": STATUS_KEY_SHA256,
+            "revises": REVISES,
         },
+        "evidence": {
+            **evidence_limits(scheme).to_dict(),
+            "extensions": EVIDENCE_TYPES,
+            "kind_names": EVIDENCE_KIND_NAMES,
+            "name_max": FILE_NAME_MAX,
+            "ticket_seconds": UPLOAD_TICKET_SECONDS,
+        },
+        "states": STATE_LABELS,
         "verdicts": list(VERDICTS),
         "text": TEXT_RULES,
         "signature_png": SIGNATURE_PNG,

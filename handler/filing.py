@@ -3,12 +3,20 @@
 The record's key carries the UTC day of receipt, so a retry after midnight could not find it by
 key; the marker `submissions/<scheme>/by-id/<id>.marker` can. Flow:
 
-1. Build the record (received now) and its receipt; create the marker holding key, fingerprint
-   and receipt. If it was free, create the record: 201.
+0. A revision first proves its right: the submission it names exists in the same scheme (its
+   marker and its record) and the secret it carries hashes to that submission's
+   status_key_sha256 (constant-time compare); else 404 revision_not_found, whichever failed.
+   Then the evidence files are verified and copied (handler/evidence.py); a bad file is a 400
+   and nothing of the submission is stored.
+1. Build the record (received now) and its receipt; create the marker holding key, fingerprint,
+   receipt and the status key's hash. If it was free: a revision claims
+   `submissions/<scheme>/revised-by/<earlier id>.marker` create-only (a claim naming another
+   submission: 409 already_revised with that one's receipt), then the record is created: 201.
 2. If the marker exists, this id was filed before. A different fingerprint is a different
-   submission: 409 with the stored receipt. The same fingerprint is a retry: make sure the record
-   exists (a crash or an outage may have come between marker and record) by creating it again
-   from the marker's time, which rebuilds the very same bytes, and answer 200 with the stored receipt.
+   submission: 409 with the stored receipt. The same fingerprint is a retry: a revision's claim is
+   made again (it names this id already, or is free if a crash came before it), then the record
+   is made sure of (a crash or an outage may have come between marker and record) by creating it
+   again from the marker's time, which rebuilds the very same bytes, and answer 200 with the stored receipt.
 
 A record healed into a past day is first announced under `submissions/<scheme>/late/` (see
 store.late_record_key), because readers may stop listing days that are over.
@@ -24,12 +32,17 @@ from datetime import datetime
 from typing import Any
 
 from handler.catalog import CatalogEntry
-from handler.errors import SchemeOutdated, SubmissionConflict
+from handler.errors import AlreadyRevised, ApiError, RevisionNotFound, SchemeOutdated, SubmissionConflict
+from handler.evidence import file_evidence
 from handler.record import (
+    CorruptMarker,
     Marker,
+    RevisionClaim,
     build_receipt,
     build_record,
+    claim_bytes,
     marker_bytes,
+    parse_claim,
     parse_marker,
     record_bytes,
     utc_timestamp,
@@ -39,10 +52,11 @@ from handler.store import (
     Store,
     StoreUnavailable,
     late_record_key,
+    revised_by_key,
     submission_key,
     submission_marker_key,
 )
-from handler.submission import Submission
+from handler.submission import Submission, secret_matches
 
 
 @dataclass(frozen=True)
@@ -51,10 +65,23 @@ class Filed:
     receipt: dict[str, Any]
 
 
-def file_submission(store: Store, submission: Submission, entry: CatalogEntry | None, now: datetime) -> Filed:
-    """Store a submission once; entry None means its scheme version is no longer in the catalog."""
-    if entry is None:
-        return _file_older_version(store, submission)
+def file_submission(
+    store: Store,
+    submission: Submission,
+    entry: CatalogEntry | None,
+    now: datetime,
+    outdated: ApiError | None = None,
+) -> Filed:
+    """Store a submission once.
+
+    entry None (its scheme version is no longer in the catalog) or `outdated` (why else it cannot
+    be accepted as new, e.g. the privacy notice changed): only a retry of what is filed succeeds.
+    """
+    if submission.revises is not None:
+        check_revision(store, submission)
+    if entry is None or outdated is not None:
+        return _file_older_version(store, submission, outdated or SchemeOutdated())
+    file_evidence(store, submission, entry.scheme)
     received_at = utc_timestamp(now)
     key = submission_key(submission.scheme_id, now, submission.submission_id)
     record = build_record(submission, entry.document, received_at)
@@ -63,12 +90,49 @@ def file_submission(store: Store, submission: Submission, entry: CatalogEntry | 
     try:
         store.create(
             submission_marker_key(submission.scheme_id, submission.submission_id),
-            marker_bytes(Marker(key, submission.fingerprint(), receipt)),
+            marker_bytes(Marker(key, submission.fingerprint(), receipt, submission.status_key_sha256)),
         )
     except AlreadyExists:
         return _file_retry(store, submission, entry, now)
+    claim_revision(store, submission)
     _create_once(store, key, body)
     return Filed(201, receipt)
+
+
+def check_revision(store: Store, submission: Submission) -> None:
+    """A revision's right: the earlier submission is in this scheme and the secret is its own."""
+    earlier = submission.revises
+    assert earlier is not None
+    try:
+        marker = read_marker(store, submission.scheme_id, earlier.submission_id)
+    except (LookupError, CorruptMarker):
+        raise RevisionNotFound() from None
+    if not secret_matches(marker.status_key_sha256, earlier.status_key) or store.head(marker.key) is None:
+        raise RevisionNotFound()
+
+
+def claim_revision(store: Store, submission: Submission) -> None:
+    """Claim the earlier submission for this revision, once; another revision's claim is a 409."""
+    if submission.revises is None:
+        return
+    earlier = submission.revises.submission_id
+    key = revised_by_key(submission.scheme_id, earlier)
+    try:
+        store.create(key, claim_bytes(RevisionClaim(earlier, submission.submission_id)))
+        return
+    except AlreadyExists:
+        pass
+    raw = store.get(key)
+    if raw is None:
+        raise StoreUnavailable("revised-by marker exists but cannot be read")
+    newer = parse_claim(raw, f"revised-by marker of {submission.scheme_id}/{earlier}").submission_id
+    if newer == submission.submission_id:
+        return  # our own claim: this is a retry
+    try:
+        receipt = read_marker(store, submission.scheme_id, newer).receipt
+    except (LookupError, CorruptMarker):
+        receipt = None
+    raise AlreadyRevised(receipt)
 
 
 def _file_retry(store: Store, submission: Submission, entry: CatalogEntry, now: datetime) -> Filed:
@@ -79,6 +143,8 @@ def _file_retry(store: Store, submission: Submission, entry: CatalogEntry, now: 
         raise StoreUnavailable("marker exists but cannot be read") from None
     if marker.fingerprint != submission.fingerprint():
         raise SubmissionConflict(marker.receipt)
+    file_evidence(store, submission, entry.scheme)
+    claim_revision(store, submission)
     body = record_bytes(build_record(submission, entry.document, marker.receipt["received_at"]))
     past_day = marker.key != submission_key(submission.scheme_id, now, submission.submission_id)
     if past_day and store.get(marker.key) is None:
@@ -89,17 +155,18 @@ def _file_retry(store: Store, submission: Submission, entry: CatalogEntry, now: 
     return Filed(200, marker.receipt)
 
 
-def _file_older_version(store: Store, submission: Submission) -> Filed:
-    # Only a retry of something already filed can succeed: the catalog no longer has the text
-    # of this version, so a new record cannot be written, and the candidate must reload.
+def _file_older_version(store: Store, submission: Submission, refused: ApiError) -> Filed:
+    # Only a retry of something already filed can succeed: the catalog no longer has the text of
+    # this version (or the notice consented to is not the current one), so a new record cannot
+    # be written, and the candidate must reload.
     try:
         marker = read_marker(store, submission.scheme_id, submission.submission_id)
     except LookupError:
-        raise SchemeOutdated() from None
+        raise refused from None
     if marker.fingerprint != submission.fingerprint():
         raise SubmissionConflict(marker.receipt)
-    if store.get(marker.key) is None:
-        raise SchemeOutdated()
+    if store.head(marker.key) is None:
+        raise refused
     return Filed(200, marker.receipt)
 
 

@@ -1,9 +1,11 @@
 """The handler's log: one JSON line per request, and one per unexpected failure, never personal data.
 
-What may appear: request id, method, scheme id (only a well-formed one), status, error code,
-storage error code, duration, exception type and where it was raised. What never appears: names,
-emails, phone numbers, evidence, signatures, IP addresses, request bodies, exception messages
-(they can quote what a candidate typed).
+What may appear: request id, method, route key, scheme id (only a well-formed one), status, error
+code, storage error code, duration, exception type and where it was raised. What never appears:
+names, emails, phone numbers, evidence, file names, signatures, status secrets, IP addresses,
+request bodies, exception messages (they can quote what a candidate typed). tests/handler/
+test_handler_personal_data.py sends, asks for the status, uploads and erases with known personal
+data and greps every log line for it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class RequestLog:
 
     request_id: str
     method: str = ""
+    route: str | None = None  # the route key, e.g. "POST /uploads"
     scheme_id: str | None = None
     error: str | None = None
     store_error: str | None = None
@@ -31,6 +34,7 @@ class RequestLog:
             "event": "submission_request",
             "request_id": self.request_id,
             "method": self.method,
+            "route": self.route,
             "scheme_id": self.scheme_id,
             "status": status,
             "error": self.error,

@@ -2,7 +2,10 @@
 
 The handler files records, receipts and markers (handler/filing.py); assessor.py reads records and
 writes reviews. Every stored object carries `record_version`, and a reader refuses a version it does
-not know instead of guessing. A body is tied to its key (handler/store.py holds the key formats):
+not know instead of guessing. Records are written as version 2 and read as 1 or 2: version 2 adds
+per-answer evidence `files`, the candidate's `consent` (with the privacy notice's version), `revises`
+(the submission it replaces) and `status_key_sha256` (the hash of the status secret); version 1
+records have none of them. A body is tied to its key (handler/store.py holds the key formats):
 a record's ids and day, a review's ids and time must be the ones its key names, so a stray object
 can neither shadow nor outrank another. Times are UTC to the millisecond in one spelling,
 `2026-11-23T23:15:02.123Z`. Standard library only.
@@ -18,14 +21,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from handler.fields import VERDICTS
+from handler.fields import EVIDENCE_TYPES, VERDICTS
 from handler.scheme import CatalogError, Scheme, canonical_json, scheme_from_dict
-from handler.store import parse_record_key, parse_review_key, review_key
+from handler.store import evidence_key, parse_record_key, parse_review_key, review_key
 
 if TYPE_CHECKING:
     from handler.submission import Submission
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 RECOMMENDATIONS = ("lanjut", "tidak_lanjut")
 # The most a reader takes of one object. A record is a payload of at most 512 KB plus the scheme's
 # text; a review is a few lines of text (with room for the drawn signature reviews will carry).
@@ -52,9 +56,36 @@ class CorruptMarker(Exception):
 
 
 @dataclass(frozen=True)
+class EvidenceFile:
+    """One evidence file of an answer: as the candidate attached it, and (in a record) where it is kept."""
+
+    name: str
+    size: int
+    type: str  # media type: application/pdf, image/jpeg, image/png
+    sha256: str  # hex
+    key: str | None = None  # evidence/<scheme>/<submission id>/<sha256>.<ext>; None before filing
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "size": self.size, "type": self.type, "sha256": self.sha256}
+        if self.key is not None:
+            data["key"] = self.key
+        return data
+
+
+@dataclass(frozen=True)
 class Answer:
     verdict: str
     evidence: str
+    files: tuple[EvidenceFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Consent:
+    given: bool
+    notice_version: str  # the privacy notice the candidate saw (12 hex)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"given": self.given, "notice_version": self.notice_version}
 
 
 @dataclass(frozen=True)
@@ -84,9 +115,17 @@ class Record:
     answers: Mapping[str, Answer]
     declaration: bool
     signature: Signature
+    record_version: int = RECORD_VERSION
+    consent: Consent | None = None  # None: a version 1 record
+    revises: str | None = None  # the submission id this one replaces
+    status_key_sha256: str | None = None
 
     def count(self, verdict: str) -> int:
         return sum(1 for answer in self.answers.values() if answer.verdict == verdict)
+
+    def files(self) -> list[tuple[str, EvidenceFile]]:
+        """Every evidence file with its element key, in answer order."""
+        return [(key, file) for key, answer in self.answers.items() for file in answer.files]
 
 
 @dataclass(frozen=True)
@@ -109,6 +148,16 @@ class Marker:
     key: str  # the record's key
     fingerprint: str
     receipt: dict[str, Any]
+    # Beside the record's own copy, so the status route and a revision check the secret with one read.
+    status_key_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class RevisionClaim:
+    """`submissions/<scheme>/revised-by/<earlier id>.marker`: which submission replaced an earlier one."""
+
+    revises: str  # the earlier submission id
+    submission_id: str  # the revision
 
 
 # -- time
@@ -134,18 +183,34 @@ def parse_utc_timestamp(text: str) -> datetime | None:
 
 
 def build_record(submission: Submission, scheme_document: dict[str, Any], received_at: str) -> dict[str, Any]:
-    """The self-contained record: the scheme text as the candidate saw it, with everything they sent."""
+    """The self-contained record: the scheme text as the candidate saw it, with everything they sent.
+
+    Each evidence file carries the key it is kept under (handler.store.evidence_key).
+    """
     content = submission.content()
+    answers = content["answers"]
+    for answer in answers.values():
+        answer["files"] = [
+            {**file, "key": file_key(submission.scheme_id, submission.submission_id, file)} for file in answer["files"]
+        ]
     return {
         "record_version": RECORD_VERSION,
         "submission_id": submission.submission_id,
         "received_at": received_at,
         "scheme": scheme_document,
         "candidate": content["candidate"],
-        "answers": content["answers"],
+        "answers": answers,
         "declaration": True,
         "signature": content["signature"],
+        "consent": content["consent"],
+        "revises": content["revises"],
+        "status_key_sha256": content["status_key_sha256"],
     }
+
+
+def file_key(scheme_id: str, submission_id: str, file: Mapping[str, Any]) -> str:
+    """Where a filed evidence file is kept: named by its SHA-256, with its type's extension."""
+    return evidence_key(scheme_id, submission_id, file["sha256"], EVIDENCE_TYPES[file["type"]])
 
 
 def record_bytes(record: dict[str, Any]) -> bytes:
@@ -169,8 +234,27 @@ def marker_bytes(marker: Marker) -> bytes:
         "key": marker.key,
         "fingerprint": marker.fingerprint,
         "receipt": marker.receipt,
+        "status_key_sha256": marker.status_key_sha256,
     }
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def claim_bytes(claim: RevisionClaim) -> bytes:
+    data = {"record_version": RECORD_VERSION, "revises": claim.revises, "submission_id": claim.submission_id}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def parse_claim(raw: bytes, where: str) -> RevisionClaim:
+    """Read a revised-by marker; CorruptMarker when it is not one this code wrote."""
+    try:
+        data = json.loads(raw)
+        if data["record_version"] not in READABLE_VERSIONS:
+            raise ValueError(f"record_version {data['record_version']!r}")
+        if not isinstance(data["revises"], str) or not isinstance(data["submission_id"], str):
+            raise TypeError("ids are not text")
+        return RevisionClaim(data["revises"], data["submission_id"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CorruptMarker(f"{where}: {type(exc).__name__}") from None
 
 
 def review_bytes(review: Review) -> bytes:
@@ -178,7 +262,8 @@ def review_bytes(review: Review) -> bytes:
     return (
         canonical_json(
             {
-                "record_version": RECORD_VERSION,
+                # Reviews keep the version 1 shape (recommendation) until the desk's version 2 reviews.
+                "record_version": 1,
                 "submission_id": review.submission_id,
                 "scheme_id": review.scheme_id,
                 "reviewed_at": utc_timestamp(review.reviewed_at),
@@ -208,6 +293,7 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
     except (KeyError, TypeError, ValueError) as exc:
         raise RecordError(where, f"its scheme is incomplete ({_describe(exc)})") from None
     candidate = _field(data, "candidate", dict, where)
+    version = data["record_version"]
     answers = {}
     for element, answer in _field(data, "answers", dict, where).items():
         if (
@@ -216,7 +302,8 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
             or not isinstance(answer.get("evidence"), str)
         ):
             raise RecordError(where, f"answer {_shown(element)} is not a verdict K or BK with evidence text")
-        answers[element] = Answer(answer["verdict"], answer["evidence"])
+        files = _files(answer, element, where) if version >= 2 else ()
+        answers[element] = Answer(answer["verdict"], answer["evidence"], files)
     record = Record(
         submission_id=_field(data, "submission_id", str, where),
         received_at=_timestamp(data, "received_at", where),
@@ -229,6 +316,8 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
         answers=answers,
         declaration=data.get("declaration") is True,
         signature=_signature(_field(data, "signature", dict, where), where),
+        record_version=version,
+        **(_loop_and_consent(data, where) if version >= 2 else {}),
     )
     if record.submission_id != named.submission_id:
         raise RecordError(where, f"its submission_id {_shown(record.submission_id)} is not the id in its name")
@@ -237,6 +326,51 @@ def parse_record(raw: bytes, key: str, where: str | None = None) -> Record:
     if record.received_at.date() != named.day:
         raise RecordError(where, f"it was received on {record.received_at:%Y-%m-%d} (UTC), not on the day in its name")
     return record
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def _files(answer: dict[str, Any], element: str, where: str) -> tuple[EvidenceFile, ...]:
+    files = answer.get("files", [])
+    if not isinstance(files, list):
+        raise RecordError(where, f"answer {_shown(element)} has files that are not a list")
+    found = []
+    for file in files:
+        if not (
+            isinstance(file, dict)
+            and isinstance(file.get("name"), str)
+            and type(file.get("size")) is int
+            and isinstance(file.get("type"), str)
+            and isinstance(file.get("sha256"), str)
+            and _HEX64.match(file["sha256"])
+            and isinstance(file.get("key"), str)
+        ):
+            raise RecordError(where, f"answer {_shown(element)} has a file without name, size, type, sha256 and key")
+        found.append(EvidenceFile(file["name"], file["size"], file["type"], file["sha256"], file["key"]))
+    return tuple(found)
+
+
+def _loop_and_consent(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The version 2 fields: consent, revises and the status key's hash."""
+    consent = data.get("consent")
+    if not (
+        isinstance(consent, dict)
+        and isinstance(consent.get("given"), bool)
+        and isinstance(consent.get("notice_version"), str)
+    ):
+        raise RecordError(where, "field 'consent' is not {given, notice_version}")
+    revises = data.get("revises")
+    if revises is not None and not (isinstance(revises, dict) and isinstance(revises.get("submission_id"), str)):
+        raise RecordError(where, "field 'revises' is neither null nor {submission_id}")
+    status_key = data.get("status_key_sha256")
+    if not isinstance(status_key, str) or not _HEX64.match(status_key):
+        raise RecordError(where, "field 'status_key_sha256' is not 64 hex digits")
+    return {
+        "consent": Consent(consent["given"], consent["notice_version"]),
+        "revises": revises["submission_id"] if revises else None,
+        "status_key_sha256": status_key,
+    }
 
 
 def parse_review(raw: bytes, key: str, where: str | None = None) -> Review:
@@ -277,12 +411,15 @@ def parse_marker(raw: bytes, where: str) -> Marker:
     """Read a by-id marker; CorruptMarker when it is not one this code wrote."""
     try:
         data = json.loads(raw)
-        if data["record_version"] != RECORD_VERSION:
+        if data["record_version"] not in READABLE_VERSIONS:
             raise ValueError(f"record_version {data['record_version']!r}")
         receipt = data["receipt"]
         if not isinstance(receipt.get("received_at"), str):
             raise ValueError("receipt without received_at")
-        return Marker(str(data["key"]), str(data["fingerprint"]), receipt)
+        status_key = data.get("status_key_sha256")
+        if status_key is not None and not (isinstance(status_key, str) and _HEX64.match(status_key)):
+            raise ValueError("status_key_sha256 is not 64 hex digits")
+        return Marker(str(data["key"]), str(data["fingerprint"]), receipt, status_key)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorruptMarker(f"{where}: {type(exc).__name__}") from None
 
@@ -313,10 +450,11 @@ def _load(raw: bytes, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RecordError(where, "is not a JSON object")
     version = data.get("record_version")
-    if version != RECORD_VERSION:
+    if version not in READABLE_VERSIONS or type(version) is not int:
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise RecordError(
             where,
-            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {RECORD_VERSION})",
+            f"has record_version {_shown(version)}, which this version of Swanilai does not know (it reads {readable})",
             unknown_version=True,
         )
     return data

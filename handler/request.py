@@ -1,7 +1,8 @@
 """The transport rules: from a payload format 2.0 event to a JSON object, or the API error that says why not.
 
 Order matters and is part of the contract: method (405), origin (403), media type (415), size (413,
-checked before anything is decoded), then base64, UTF-8 and JSON (400 invalid_json).
+checked before anything is decoded), then base64, UTF-8 and JSON (400 invalid_json). A route read
+with GET (the status) takes no body: method and origin only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from handler.errors import InvalidJson, MethodNotAllowed, OriginNotAllowed, PayloadTooLarge, UnsupportedMediaType
 from handler.fields import BODY_MAX_BYTES
 
-METHODS = ("POST", "OPTIONS")
 # The longest base64 text that can decode to at most BODY_MAX_BYTES.
 _BASE64_MAX = (BODY_MAX_BYTES + 2) // 3 * 4
 
@@ -51,18 +51,18 @@ def method_of(event: Any) -> str:
     return str(http.get("method", "")).upper() if isinstance(http, dict) else ""
 
 
-def parse_request(event: dict[str, Any], allowed_origins: frozenset[str]) -> Request:
-    """Apply the transport rules to an event; the payload is left empty for a preflight."""
+def parse_request(event: dict[str, Any], allowed_origins: frozenset[str], route_method: str = "POST") -> Request:
+    """Apply the transport rules of a route (read with route_method) to an event; no payload for a preflight or GET."""
     method = method_of(event)
-    if method not in METHODS:
-        raise MethodNotAllowed()
+    if method not in (route_method, "OPTIONS"):
+        raise MethodNotAllowed(f"OPTIONS, {route_method}")
     headers = headers_of(event)
     origin = headers.get("origin")
     # No Origin: not a browser (curl, a script); CORS protects browsers only, so there is nothing
     # to check. A browser always sends Origin on a POST, and then it must be one of ours.
     if origin is not None and origin not in allowed_origins:
         raise OriginNotAllowed()
-    if method == "OPTIONS":
+    if method in ("OPTIONS", "GET"):
         return Request(method, origin)
     if not is_json_media_type(headers.get("content-type", "")):
         raise UnsupportedMediaType()

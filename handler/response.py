@@ -73,6 +73,7 @@ def _size(text: str) -> int:
 
 
 def receipt_response(status: int, receipt: dict[str, Any], request_id: str, cors: dict[str, str]) -> dict[str, Any]:
+    """A route's answer (a receipt, a status, an upload ticket): JSON, never cached."""
     return json_response(status, receipt, {**cors, "x-request-id": request_id})
 
 
@@ -81,13 +82,18 @@ def error_response(error: ApiError, request_id: str, cors: dict[str, str]) -> di
     return json_response(error.status, body, {**cors, **error.headers, "x-request-id": request_id})
 
 
-def preflight_response(cors: dict[str, str]) -> dict[str, Any]:
-    headers = {**cors, "allow": "OPTIONS, POST"}
+# The request headers the page sends besides the safelisted ones: the JSON body's type, and the
+# status route's secret (a header, not the URL, so no log ever holds it).
+ALLOWED_HEADERS = {"POST": "content-type", "GET": "x-status-key"}
+
+
+def preflight_response(cors: dict[str, str], method: str = "POST") -> dict[str, Any]:
+    headers = {**cors, "allow": f"OPTIONS, {method}"}
     if "access-control-allow-origin" in cors:
         headers.update(
             {
-                "access-control-allow-methods": "POST, OPTIONS",
-                "access-control-allow-headers": "content-type",
+                "access-control-allow-methods": f"{method}, OPTIONS",
+                "access-control-allow-headers": ALLOWED_HEADERS[method],
                 "access-control-max-age": str(PREFLIGHT_MAX_AGE),
             }
         )

@@ -46,6 +46,30 @@ class Unit:
     elements: tuple[Element, ...]
 
 
+# The evidence file types a scheme's YAML may name (`evidence: types:`), as the media types the
+# page and S3 use. The default limits live in the rule table (handler.fields).
+EVIDENCE_TYPE_NAMES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+MEBIBYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    """A scheme's own limits for evidence files; None: the rule table's default for that limit."""
+
+    types: tuple[str, ...] | None = None  # media types, e.g. ("application/pdf",)
+    max_file_bytes: int | None = None
+    max_files_per_element: int | None = None  # 0: this scheme takes no files
+    max_total_bytes: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "types": list(self.types) if self.types is not None else None,
+            "max_file_bytes": self.max_file_bytes,
+            "max_files_per_element": self.max_files_per_element,
+            "max_total_bytes": self.max_total_bytes,
+        }
+
+
 @dataclass(frozen=True)
 class Scheme:
     id: str
@@ -57,6 +81,9 @@ class Scheme:
     assessor: str | None
     instructions: tuple[str, ...]
     units: tuple[Unit, ...]
+    # None: the rule table's limits. Part of the version only when set, so schemes without an
+    # `evidence:` block keep the versions (and the records their versions) they had before it existed.
+    evidence: EvidenceRules | None = None
 
     @property
     def elements(self) -> tuple[Element, ...]:
@@ -170,8 +197,22 @@ def compile_scheme(scheme_id: str, data: dict[str, Any]) -> Scheme:
         assessor=(data.get("assessor") or "").strip() or None,
         instructions=tuple(line.strip() for line in data.get("instructions", ())),
         units=units,
+        evidence=_compile_evidence(data.get("evidence")),
     )
     return _with_version(draft)
+
+
+def _compile_evidence(data: dict[str, Any] | None) -> EvidenceRules | None:
+    """The YAML's `evidence:` block (checked already) in media types and bytes."""
+    if data is None:
+        return None
+    types = data.get("types")
+    return EvidenceRules(
+        types=tuple(EVIDENCE_TYPE_NAMES[name] for name in types) if types is not None else None,
+        max_file_bytes=round(data["max_file_mb"] * MEBIBYTE) if "max_file_mb" in data else None,
+        max_files_per_element=data.get("max_files_per_element"),
+        max_total_bytes=round(data["max_total_mb"] * MEBIBYTE) if "max_total_mb" in data else None,
+    )
 
 
 def _compile_unit(unit: dict[str, Any]) -> Unit:
@@ -192,6 +233,13 @@ def _compile_unit(unit: dict[str, Any]) -> Unit:
 
 def _content(scheme: Scheme) -> dict[str, Any]:
     # Everything but the version: the version is the hash of exactly this.
+    content = _text_content(scheme)
+    if scheme.evidence is not None:
+        content["evidence"] = scheme.evidence.to_dict()
+    return content
+
+
+def _text_content(scheme: Scheme) -> dict[str, Any]:
     return {
         "id": scheme.id,
         "kind": scheme.kind,
@@ -260,6 +308,19 @@ def scheme_from_dict(data: dict[str, Any]) -> Scheme:
         assessor=data["assessor"],
         instructions=tuple(data["instructions"]),
         units=units,
+        evidence=_evidence_from_dict(data.get("evidence")),
+    )
+
+
+def _evidence_from_dict(data: dict[str, Any] | None) -> EvidenceRules | None:
+    if data is None:
+        return None
+    types = data.get("types")
+    return EvidenceRules(
+        types=tuple(types) if types is not None else None,
+        max_file_bytes=data.get("max_file_bytes"),
+        max_files_per_element=data.get("max_files_per_element"),
+        max_total_bytes=data.get("max_total_bytes"),
     )
 
 

@@ -11,6 +11,8 @@ or review (handler/record.py then checks that the body agrees with its key). One
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import stat
@@ -24,6 +26,12 @@ from typing import Protocol
 
 SUBMISSIONS = "submissions"
 REVIEWS = "reviews"
+# Evidence files: uploaded by the browser under incoming/ (presigned POST, expires after 2 days),
+# then verified and copied by the handler under evidence/ when the submission is filed.
+INCOMING = "incoming"
+EVIDENCE = "evidence"
+# The erasure log: one object per erasure, ids and reason only (handler/erasure.py).
+ERASURES = "erasures"
 
 # `\Z`, not `$`: `$` also matches before a trailing newline, and `<id>.json\n` would pass for a record.
 _SCHEME = r"(?P<scheme>[a-z0-9-]{1,64})"
@@ -36,6 +44,11 @@ RECORD_KEY = re.compile(rf"submissions/{_SCHEME}/(?P<y>\d{{4}})/(?P<m>\d{{2}})/(
 # body's reviewed_at being that time cut to the millisecond; those reviews are kept, not skipped.
 REVIEW_KEY = re.compile(rf"reviews/{_SCHEME}/{_ID}/(?P<time>\d{{8}}T\d{{6}}\.(?:\d{{3}}|\d{{6}})Z)\.json\Z")
 LATE_KEY = re.compile(rf"submissions/{_SCHEME}/late/(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})/{_ID}\.marker\Z")
+_SHA256 = r"(?P<sha256>[0-9a-f]{64})"
+# incoming/<submission id>/<sha256>: exactly what an upload ticket lets the browser write.
+INCOMING_KEY = re.compile(rf"{INCOMING}/{_ID}/{_SHA256}\Z")
+# evidence/<scheme id>/<submission id>/<sha256>.<ext>: a verified file of a filed submission.
+EVIDENCE_KEY = re.compile(rf"{EVIDENCE}/{_SCHEME}/{_ID}/{_SHA256}\.(?P<ext>[a-z0-9]{{1,8}})\Z")
 _REVIEW_TIME = "%Y%m%dT%H%M%S.%fZ"
 
 
@@ -54,6 +67,10 @@ class StoreUnavailable(StoreError):
         super().__init__(detail)
         self.code = code
         self.retryable = retryable
+
+
+class SourceChanged(StoreError):
+    """A copy's source is gone, or is no longer the version that was checked (its ETag changed)."""
 
 
 class TooLarge(StoreError):
@@ -75,6 +92,21 @@ class StoredObject:
     modified: datetime
 
 
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What a HEAD says about one object."""
+
+    size: int
+    etag: str | None  # None in a local directory, where nothing can replace a file
+    sha256: str | None  # hex, when the store kept a SHA-256 checksum for it (S3's ChecksumSHA256)
+
+
+@dataclass(frozen=True)
+class ObjectVersion:
+    key: str
+    version_id: str | None  # None in a local directory (no versions) and in an unversioned bucket
+
+
 class Store(Protocol):
     def create(self, key: str, body: bytes) -> None:
         """Write body under key once; raise AlreadyExists if the key is taken."""
@@ -90,6 +122,24 @@ class Store(Protocol):
 
     def describe(self) -> str:
         """Where this store is, for messages (never secrets)."""
+
+    def head(self, key: str) -> ObjectInfo | None:
+        """Size, ETag and stored checksum of a key, or None when it does not exist."""
+
+    def read_range(self, key: str, start: int, length: int) -> bytes | None:
+        """At most length bytes from start (a ranged GET), or None when the key does not exist."""
+
+    def digest(self, key: str) -> str | None:
+        """The SHA-256 (hex) of a key's bytes, read through once, or None when it does not exist."""
+
+    def copy(self, source: str, key: str, if_match: str | None = None) -> None:
+        """Copy source to key once: AlreadyExists if key is taken, SourceChanged if source is gone or changed."""
+
+    def versions(self, prefix: str) -> Iterator[ObjectVersion]:
+        """Every version (and delete marker) of every key under prefix: what an erasure must remove."""
+
+    def delete_versions(self, versions: list[ObjectVersion]) -> None:
+        """Remove exactly these versions for good (the erasure role alone may)."""
 
 
 # -- keys
@@ -148,6 +198,27 @@ def late_record_key(record_key: str) -> str:
     if match is None:
         raise ValueError(f"not a record key: {record_key!r}")
     return f"{SUBMISSIONS}/{match['scheme']}/late/{match['y']}-{match['m']}-{match['d']}/{match['id']}.marker"
+
+
+def revised_by_key(scheme_id: str, submission_id: str) -> str:
+    """Where the one revision of a submission claims it (create-only), so a second revision is refused."""
+    return f"{SUBMISSIONS}/{scheme_id}/revised-by/{submission_id}.marker"
+
+
+def incoming_key(submission_id: str, sha256: str) -> str:
+    """Where an upload ticket lets the browser put one evidence file of a submission not yet filed."""
+    return f"{INCOMING}/{submission_id}/{sha256}"
+
+
+def evidence_key(scheme_id: str, submission_id: str, sha256: str, ext: str) -> str:
+    """Where a filed submission's verified evidence file is kept, named by its content."""
+    return f"{EVIDENCE}/{scheme_id}/{submission_id}/{sha256}.{ext}"
+
+
+def erasure_key(erased_at: datetime, erasure_id: str) -> str:
+    """The erasure log entry of one erasure: its UTC month, then its id."""
+    moment = erased_at.astimezone(UTC)
+    return f"{ERASURES}/{moment:%Y/%m}/{erasure_id}.json"
 
 
 def review_key(scheme_id: str, submission_id: str, reviewed_at: datetime) -> str:
@@ -296,6 +367,96 @@ class LocalStore:
             for entry in entries
             if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
         )
+
+    def head(self, key: str) -> ObjectInfo | None:
+        path = self._path(key)
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read {key}: {exc.strerror}") from exc
+        if not stat.S_ISREG(info.st_mode) or not self._inside(path.parent):
+            return None
+        return ObjectInfo(info.st_size, None, None)
+
+    def read_range(self, key: str, start: int, length: int) -> bytes | None:
+        handle = self._open(key)
+        if handle is None:
+            return None
+        with handle:
+            handle.seek(start)
+            return handle.read(length)
+
+    def digest(self, key: str) -> str | None:
+        handle = self._open(key)
+        if handle is None:
+            return None
+        with handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+
+    def _open(self, key: str):
+        path = self._path(key)
+        if not self._inside(path.parent):
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            if os.path.islink(path):
+                return None
+            raise StoreUnavailable(f"cannot read {key}: {exc.strerror}") from exc
+        handle = os.fdopen(fd, "rb")
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            return None
+        return handle
+
+    def copy(self, source: str, key: str, if_match: str | None = None) -> None:
+        # A hard link: create-only and atomic like create(), and no byte is copied. Files here are
+        # never changed in place (every write is create-only), so the link is the checked content.
+        src, dst = self._path(source), self._path(key)
+        if self.head(source) is None:
+            raise SourceChanged(source)
+        try:
+            make_private_dirs(dst.parent)
+            os.link(src, dst, follow_symlinks=False)
+        except FileExistsError:
+            raise AlreadyExists(key) from None
+        except FileNotFoundError:
+            raise SourceChanged(source) from None
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write {dst}: {exc.strerror}") from exc
+        fsync_dir(dst.parent)
+
+    def versions(self, prefix: str) -> Iterator[ObjectVersion]:
+        for obj in self.list(prefix):
+            yield ObjectVersion(obj.key, None)
+
+    def delete_versions(self, versions: list[ObjectVersion]) -> None:
+        folders = set()
+        for version in versions:
+            path = self._path(version.key)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot delete {version.key}: {exc.strerror}") from exc
+            folders.add(path.parent)
+        for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+            _remove_empty_folders(folder, self.root)
+
+
+def _remove_empty_folders(folder: Path, root: Path) -> None:
+    """Remove folder and its parents up to root while they are empty: an erased id leaves no name behind."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or already gone): stop here
+        folder = folder.parent
 
 
 def _collect(entry: os.DirEntry, found: list[tuple[str, os.stat_result]]) -> None:
@@ -481,6 +642,124 @@ class S3Store:
         except Exception as exc:  # S3 errors, no credentials, connection errors: as list does
             raise _unavailable(exc) from exc
         return sorted(found)
+
+    # -- evidence files: checked where they are, copied within the bucket, never through the function
+
+    def head(self, key: str) -> ObjectInfo | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            # ChecksumMode: S3 answers the SHA-256 it verified on upload (x-amz-checksum-sha256).
+            response = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key, ChecksumMode="ENABLED")
+        except ClientError as exc:
+            if self._missing(exc):
+                return None
+            raise _unavailable(exc) from exc
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        checksum = response.get("ChecksumSHA256")
+        sha256 = None
+        if checksum and "-" not in checksum:  # "<b64>-<parts>" would be a checksum of checksums
+            try:
+                sha256 = base64.b64decode(checksum, validate=True).hex()
+            except ValueError:
+                sha256 = None
+        return ObjectInfo(response["ContentLength"], response.get("ETag"), sha256)
+
+    def read_range(self, key: str, start: int, length: int) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=self.prefix + key, Range=f"bytes={start}-{start + length - 1}"
+            )
+            return response["Body"].read(length)
+        except ClientError as exc:
+            if self._missing(exc):
+                return None
+            if error_code(exc) == "InvalidRange":  # an empty object has no byte at start
+                return b""
+            raise _unavailable(exc) from exc
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+
+    def digest(self, key: str) -> str | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: body.read(1 << 20), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+        except ClientError as exc:
+            if self._missing(exc):
+                return None
+            raise _unavailable(exc) from exc
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+
+    def copy(self, source: str, key: str, if_match: str | None = None) -> None:
+        from botocore.exceptions import ClientError
+
+        options = {"CopySourceIfMatch": if_match} if if_match else {}
+        for _ in range(3):
+            try:
+                self.client.copy_object(
+                    Bucket=self.bucket,
+                    Key=self.prefix + key,
+                    CopySource={"Bucket": self.bucket, "Key": self.prefix + source},
+                    IfNoneMatch="*",
+                    ServerSideEncryption="AES256",
+                    MetadataDirective="COPY",
+                    **options,
+                )
+                return
+            except ClientError as exc:
+                code = error_code(exc)
+                if code == "PreconditionFailed":
+                    # Either our If-None-Match (the copy exists) or the source's If-Match (it changed).
+                    if self.head(key) is not None:
+                        raise AlreadyExists(key) from None
+                    raise SourceChanged(source) from None
+                if self._missing(exc):
+                    raise SourceChanged(source) from None
+                if code == "ConditionalRequestConflict":
+                    continue
+                raise _unavailable(exc) from exc
+            except Exception as exc:
+                raise _unavailable(exc) from exc
+        raise StoreUnavailable(f"conflicting concurrent writes of {key}", code="ConditionalRequestConflict")
+
+    def versions(self, prefix: str) -> Iterator[ObjectVersion]:
+        try:
+            paginator = self.client.get_paginator("list_object_versions")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for item in [*page.get("Versions", ()), *page.get("DeleteMarkers", ())]:
+                    version = item.get("VersionId")
+                    yield ObjectVersion(item["Key"][len(self.prefix) :], None if version == "null" else version)
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+
+    def delete_versions(self, versions: list[ObjectVersion]) -> None:
+        for start in range(0, len(versions), 1000):  # DeleteObjects takes at most 1,000 keys
+            batch = versions[start : start + 1000]
+            objects = [
+                {"Key": self.prefix + v.key, **({"VersionId": v.version_id} if v.version_id else {})} for v in batch
+            ]
+            try:
+                response = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
+            except Exception as exc:
+                raise _unavailable(exc) from exc
+            failed = response.get("Errors") or []
+            if failed:
+                raise StoreUnavailable(f"{len(failed)} version(s) not deleted", code=str(failed[0].get("Code", "")))
+
+    def _missing(self, exc: BaseException) -> bool:
+        code = error_code(exc)
+        return code in ("NoSuchKey", "404", "NotFound") or (
+            self.denied_means_missing and code in ("AccessDenied", "403")
+        )
 
 
 def error_code(exc: BaseException) -> str:

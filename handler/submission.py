@@ -12,6 +12,7 @@ them, so an error can never grow with the request. Standard library only (Lambda
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,12 +20,28 @@ from typing import Any
 
 from handler import fields as f
 from handler import png
-from handler.record import Answer, Signature
+from handler.record import Answer, Consent, EvidenceFile, Signature
 from handler.scheme import Scheme, canonical_json, is_scheme_id
 
-TOP_LEVEL_KEYS = frozenset({f.SCHEME, f.SUBMISSION_ID, f.CANDIDATE, f.ANSWERS, f.DECLARATION, f.SIGNATURE, f.HONEYPOT})
+TOP_LEVEL_KEYS = frozenset(
+    {
+        f.SCHEME,
+        f.SUBMISSION_ID,
+        f.CANDIDATE,
+        f.ANSWERS,
+        f.DECLARATION,
+        f.SIGNATURE,
+        f.CONSENT,
+        f.STATUS_KEY_SHA256,
+        f.REVISES,
+        f.HONEYPOT,
+    }
+)
 CANDIDATE_KEYS = ("name", "email", "phone")
-ANSWER_KEYS = frozenset({"verdict", "evidence"})
+ANSWER_KEYS = frozenset({"verdict", "evidence", "files"})
+FILE_KEYS = frozenset({"name", "size", "type", "sha256"})
+CONSENT_KEYS = frozenset({"given", "notice_version"})
+REVISES_KEYS = frozenset({"submission_id", "status_key"})
 
 _PATTERNS = {name: re.compile(pattern) for name, pattern in f.PATTERNS.items()}
 _SPACE = "".join(chr(c) for low, high in f.SPACE for c in range(low, high + 1))
@@ -74,6 +91,29 @@ _PNG_REFUSED = {
 
 
 @dataclass(frozen=True)
+class Revision:
+    """The submission a revision replaces, and the secret of its status link that proves the right to."""
+
+    submission_id: str
+    status_key: str  # checked against the earlier record's hash, never stored
+
+    def key_sha256(self) -> str:
+        return status_key_sha256(self.status_key)
+
+
+def status_key_sha256(status_key: str) -> str:
+    """How a status secret is kept and compared: the SHA-256 (hex) of its ASCII text, as the page computes it."""
+    return hashlib.sha256(status_key.encode("ascii")).hexdigest()
+
+
+def secret_matches(expected_sha256: str | None, status_key: str) -> bool:
+    """Whether a secret is the one whose hash is kept, compared in constant time; a v1 record has none."""
+    if expected_sha256 is None:
+        return False
+    return hmac.compare_digest(expected_sha256, status_key_sha256(status_key))
+
+
+@dataclass(frozen=True)
 class Submission:
     """A valid submission, normalised (text stripped, absent optional fields None)."""
 
@@ -85,16 +125,32 @@ class Submission:
     phone: str | None
     answers: tuple[tuple[str, Answer], ...]
     signature: Signature
+    consent: Consent
+    status_key_sha256: str
+    revises: Revision | None = None
 
     def content(self) -> dict[str, Any]:
-        """What the candidate sent, without the time: equal content means the same submission."""
+        """What the candidate sent, without the time: equal content means the same submission.
+
+        The revision's secret is not content: it proves a right, and is never stored.
+        """
         return {
             "scheme": {"id": self.scheme_id, "version": self.scheme_version},
             "candidate": {"name": self.name, "email": self.email, "phone": self.phone},
-            "answers": {key: {"verdict": a.verdict, "evidence": a.evidence} for key, a in self.answers},
+            "answers": {
+                key: {"verdict": a.verdict, "evidence": a.evidence, "files": [file.to_dict() for file in a.files]}
+                for key, a in self.answers
+            },
             "declaration": True,
             "signature": self.signature.to_dict(),
+            "consent": self.consent.to_dict(),
+            "revises": {"submission_id": self.revises.submission_id} if self.revises else None,
+            "status_key_sha256": self.status_key_sha256,
         }
+
+    def files(self) -> list[tuple[str, int, EvidenceFile]]:
+        """Every evidence file with its element key and its position in that element's list."""
+        return [(key, index, file) for key, answer in self.answers for index, file in enumerate(answer.files)]
 
     def fingerprint(self) -> str:
         return hashlib.sha256(canonical_json(self.content()).encode("utf-8")).hexdigest()
@@ -199,10 +255,15 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
         found.add(f.SCHEME, f.message("scheme.unreadable", label=f.LABELS[f.SCHEME]))
     submission_id = _check_submission_id(payload.get(f.SUBMISSION_ID), found)
     answers = _check_answers(payload.get(f.ANSWERS, {}), scheme, found)
+    if scheme is not None:
+        _check_total_size(answers, f.evidence_limits(scheme), found)
     name, email, phone = _check_candidate(payload.get(f.CANDIDATE, {}), found)
     if payload.get(f.DECLARATION) is not True:
         found.add(f.DECLARATION, f.message("declaration.required", label=f.LABELS[f.DECLARATION]))
     signature = _check_signature(payload.get(f.SIGNATURE), found)
+    consent = _check_consent(payload.get(f.CONSENT), found)
+    status_key = _check_status_key(payload.get(f.STATUS_KEY_SHA256), found)
+    revises = _check_revises(payload.get(f.REVISES), submission_id, found)
     for key in payload:
         if key not in TOP_LEVEL_KEYS:
             found.add_client_named(shown(key), f.message("field.unknown"))
@@ -211,7 +272,10 @@ def validate_submission(payload: dict[str, Any], scheme: Scheme | None) -> Submi
     if found:
         raise SubmissionProblems(found.fields)
     assert ref is not None and submission_id and name is not None and signature is not None
-    return Submission(submission_id, ref.id, ref.version, name, email, phone, answers, signature)
+    assert consent is not None and status_key is not None
+    return Submission(
+        submission_id, ref.id, ref.version, name, email, phone, answers, signature, consent, status_key, revises
+    )
 
 
 def _check_submission_id(value: Any, found: _Found) -> str | None:
@@ -227,6 +291,7 @@ def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tu
         return ()
     repeated = set(duplicate_keys(value))
     answers = []
+    limits = f.evidence_limits(scheme) if scheme is not None else None
     if scheme is None:
         # The keys are the client's own: each is echoed shortened and counts against the budget.
         for key in value:
@@ -237,13 +302,15 @@ def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tu
                 found.add_client_named(f"{f.ANSWERS}[{shown(key)}]", f.message("answers.unknown_element"))
                 continue
             element = f.render(f.LABELS["element_key"], key=shown(key))
-            answer = _check_answer(value[key], element, shown(key), key in repeated, found.add_client_named, found)
+            answer = _check_answer(
+                value[key], element, shown(key), key in repeated, found.add_client_named, found, limits
+            )
             if answer is not None:
                 answers.append((key, answer))
         return tuple(answers)
     elements = element_labels(scheme)
     for key, element in elements.items():
-        answer = _check_answer(value.get(key), element, key, key in repeated, found.add, found)
+        answer = _check_answer(value.get(key), element, key, key in repeated, found.add, found, limits)
         if answer is not None:
             answers.append((key, answer))
     for key in value:
@@ -254,8 +321,20 @@ def _check_answers(value: Any, scheme: Scheme | None, found: _Found) -> tuple[tu
     return tuple(answers)
 
 
-def _check_answer(value: Any, element: str, key: str, repeated: bool, report: Report, found: _Found) -> Answer | None:
-    """One element's answer; key is the element key as its field names show it."""
+def _check_answer(
+    value: Any,
+    element: str,
+    key: str,
+    repeated: bool,
+    report: Report,
+    found: _Found,
+    limits: f.EvidenceLimits | None,
+) -> Answer | None:
+    """One element's answer; key is the element key as its field names show it.
+
+    limits None (a scheme version the catalog no longer has): the files' shape is checked, not
+    the limits, which were that version's.
+    """
     verdict_field, evidence_field = f.verdict_field(key), f.evidence_field(key)
     if value is None:
         report(verdict_field, f.message("verdict.required", element=element))
@@ -274,12 +353,14 @@ def _check_answer(value: Any, element: str, key: str, repeated: bool, report: Re
     elif verdict not in f.VERDICTS:
         report(verdict_field, f.message("verdict.invalid", element=element))
         valid = False
+    files = _check_files(value.get("files"), element, key, report, limits)
+    valid = valid and files is not None
     label = f.render(f.LABELS["evidence"], element=element)
     evidence, problem = check_text(value.get("evidence"), "evidence", label)
     if problem is not None:
         report(evidence_field, problem)
         valid = False
-    elif verdict == "K" and not evidence:
+    elif verdict == "K" and not evidence and not files:
         report(evidence_field, f.message("evidence.required", element=element))
         valid = False
     for name in value:
@@ -288,7 +369,139 @@ def _check_answer(value: Any, element: str, key: str, repeated: bool, report: Re
             valid = False
             if found.full:
                 break
-    return Answer(verdict, evidence) if valid and evidence is not None else None
+    return Answer(verdict, evidence, files) if valid and evidence is not None and files is not None else None
+
+
+def _check_files(
+    value: Any, element: str, key: str, report: Report, limits: f.EvidenceLimits | None
+) -> tuple[EvidenceFile, ...] | None:
+    """An answer's evidence files as listed (absent: none); None when any of them is refused."""
+    if value is None:
+        return ()
+    field = f.files_field(key)
+    if not isinstance(value, list):
+        report(field, f.message("files.unreadable", element=element))
+        return None
+    if limits is not None and len(value) > limits.max_files_per_element:
+        if limits.max_files_per_element == 0:
+            report(field, f.message("files.not_allowed", element=element))
+        else:
+            report(
+                field, f.message("files.too_many", element=element, max=limits.max_files_per_element, count=len(value))
+            )
+        return None
+    files, seen, valid = [], set(), True
+    for index, item in enumerate(value):
+        file, problem = _check_file(item, element, index, limits)
+        if file is not None and file.sha256 in seen:
+            file, problem = None, f.message("file.repeated", element=element, name=file.name)
+        if problem is not None:
+            report(f.file_field(key, index), problem)
+            valid = False
+        elif file is not None:
+            seen.add(file.sha256)
+            files.append(file)
+    return tuple(files) if valid else None
+
+
+def _check_file(
+    item: Any, element: str, index: int, limits: f.EvidenceLimits | None
+) -> tuple[EvidenceFile | None, str | None]:
+    position = index + 1
+    unreadable = f.message("file.unreadable", element=element, position=position)
+    if not isinstance(item, dict) or set(item) != FILE_KEYS or duplicate_keys(item):
+        return None, unreadable
+    name, problem = check_text(item["name"], "file_name", f.render(f.LABELS["file_name"], element=element))
+    if problem is not None:
+        return None, problem
+    if not name:
+        return None, f.message("file.name_required", element=element, position=position)
+    size, media_type, sha256 = item["size"], item["type"], item["sha256"]
+    if type(size) is not int or size < 1 or not isinstance(sha256, str) or not _PATTERNS["sha256"].fullmatch(sha256):
+        return None, unreadable
+    if not isinstance(media_type, str) or media_type not in f.EVIDENCE_TYPES:
+        media_type = None
+    if limits is not None:
+        if media_type not in limits.types:
+            return None, f.message("file.type_not_allowed", element=element, name=name, types=limits.type_names())
+        if size > limits.max_file_bytes:
+            return None, f.message(
+                "file.too_big",
+                element=element,
+                name=name,
+                size_mb=f.megabytes(size),
+                max_mb=f.megabytes(limits.max_file_bytes),
+            )
+    elif media_type is None:
+        return None, unreadable
+    return EvidenceFile(name, size, media_type, sha256), None
+
+
+def _check_total_size(answers: tuple[tuple[str, Answer], ...], limits: f.EvidenceLimits, found: _Found) -> None:
+    """All files together (each stored once, however many elements list it) within the scheme's limit."""
+    sizes: dict[str, int] = {}
+    for key, answer in answers:
+        for file in answer.files:
+            sizes[file.sha256] = file.size
+            total = sum(sizes.values())
+            if total > limits.max_total_bytes:
+                found.add(
+                    f.files_field(key),
+                    f.message(
+                        "files.total_too_big",
+                        max_mb=f.megabytes(limits.max_total_bytes),
+                        total_mb=f.megabytes(sum(file.size for _, a in answers for file in a.files)),
+                    ),
+                )
+                return
+
+
+def _check_consent(value: Any, found: _Found) -> Consent | None:
+    """The separate consent checkbox: given, for a notice version the page names (its currency: app.py)."""
+    label = f.LABELS[f.CONSENT]
+    if value is None or (isinstance(value, dict) and value.get("given") is not True and set(value) <= CONSENT_KEYS):
+        found.add(f.CONSENT, f.message("consent.required", label=label))
+        return None
+    version = value.get("notice_version") if isinstance(value, dict) else None
+    if (
+        not isinstance(value, dict)
+        or set(value) != CONSENT_KEYS
+        or duplicate_keys(value)
+        or not isinstance(version, str)
+        or not _PATTERNS["notice_version"].fullmatch(version)
+    ):
+        found.add(f.CONSENT, f.message("consent.unreadable", label=label))
+        return None
+    return Consent(True, version)
+
+
+def _check_status_key(value: Any, found: _Found) -> str | None:
+    if isinstance(value, str) and _PATTERNS["sha256"].fullmatch(value):
+        return value
+    found.add(f.STATUS_KEY_SHA256, f.message("status_key.invalid"))
+    return None
+
+
+def _check_revises(value: Any, submission_id: str | None, found: _Found) -> Revision | None:
+    if value is None:
+        return None
+    earlier = value.get("submission_id") if isinstance(value, dict) else None
+    key = value.get("status_key") if isinstance(value, dict) else None
+    if (
+        not isinstance(value, dict)
+        or set(value) != REVISES_KEYS
+        or duplicate_keys(value)
+        or not isinstance(earlier, str)
+        or not _PATTERNS["submission_id"].fullmatch(earlier)
+        or not isinstance(key, str)
+        or not _PATTERNS["status_key"].fullmatch(key)
+    ):
+        found.add(f.REVISES, f.message("revises.unreadable"))
+        return None
+    if earlier.lower() == submission_id:
+        found.add(f.REVISES, f.message("revises.itself"))
+        return None
+    return Revision(earlier.lower(), key)
 
 
 def element_labels(scheme: Scheme) -> dict[str, str]:

@@ -202,6 +202,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{subject} paling kecil {minimum}, bukan {value}",
         "en": "{subject} must be at least {minimum}, not {value}",
     },
+    "schema.maximum": {
+        "id": "{subject} paling besar {maximum}, bukan {value}",
+        "en": "{subject} must be at most {maximum}, not {value}",
+    },
+    "schema.exclusive_minimum": {
+        "id": "{subject} harus lebih besar dari {minimum}, bukan {value}",
+        "en": "{subject} must be greater than {minimum}, not {value}",
+    },
+    "schema.unique_items": {
+        "id": "{subject} memuat butir yang sama lebih dari sekali; sebutkan setiap butir sekali saja",
+        "en": "{subject} lists an item more than once; name each item once",
+    },
     "schema.other": {
         "id": "{subject}: {what}",
         "en": "{subject}: {what}",
@@ -243,12 +255,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": '{at}KUK {number} tidak urut; tulis "{expected}"',
         "en": "{at}criterion {number} is numbered out of order (expected {expected})",
     },
+    "rule.evidence_file_over_total": {
+        "id": "evidence: max_file_mb ({file}) lebih besar daripada max_total_mb ({total}), sehingga satu berkas saja bisa melampaui batas seluruh kiriman; turunkan max_file_mb atau naikkan max_total_mb",
+        "en": "evidence: max_file_mb ({file}) is larger than max_total_mb ({total}), so one file alone could exceed the submission's limit; lower max_file_mb or raise max_total_mb",
+    },
     "rule.number_twice": {
         "id": "nomor skema {number} sudah dipakai oleh {other}; setiap skema perlu nomornya sendiri",
         "en": "scheme number {number} is already used by {other}; each scheme needs its own number",
     },
+    # -- the privacy notice (site_src/privacy.yml, swanilai/privacy.py)
+    "privacy.missing": {
+        "id": "{file} tidak ada: pemberitahuan privasi wajib ada sebelum formulir diterbitkan; salin contohnya dari repositori Swanilai lalu sesuaikan",
+        "en": "{file} is missing: the privacy notice must exist before forms are published; copy the example from the Swanilai repository and adapt it",
+    },
+    "privacy.unreadable": {
+        "id": "{file} tidak terbaca ({what}): periksa penulisan YAML-nya",
+        "en": "{file} cannot be read ({what}): check its YAML",
+    },
+    "privacy.required": {
+        "id": "{file}: {key} belum diisi; isi sesuai data LSP Anda",
+        "en": "{file}: {key} is missing; fill it in with your LSP's details",
+    },
+    "privacy.retention": {
+        "id": "{file}: retention_years {value} harus bilangan bulat tahun dari {min} sampai {max} (lihat aturan BNSP tentang penyimpanan rekaman asesmen)",
+        "en": "{file}: retention_years {value} must be a whole number of years from {min} to {max} (see BNSP's rules for keeping assessment records)",
+    },
+    "privacy.placeholder": {
+        "id": "{file}: isian {{{name}}} tidak dikenal; yang boleh dipakai: {allowed}",
+        "en": "{file}: unknown placeholder {{{name}}}; allowed: {allowed}",
+    },
     # -- words used inside the messages above
     "where.unit_code": {"id": "unit {code}", "en": "unit {code}"},
+    "where.evidence": {"id": "evidence (lampiran bukti)", "en": "evidence (files)"},
     "where.unit_no": {"id": "unit ke-{n}", "en": "unit {n}"},
     "where.element": {"id": "elemen {n}", "en": "element {n}"},
     "where.criterion": {"id": "KUK ke-{n}", "en": "criterion {n}"},

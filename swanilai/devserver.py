@@ -21,6 +21,7 @@ import json
 import mimetypes
 import os
 import re
+import secrets
 import signal
 import socket
 import sys
@@ -36,15 +37,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 from handler import app
 from handler.catalog import forget_schemes
-from handler.config import Config
+from handler.config import Config, utc_now
 from handler.fields import BODY_MAX_BYTES
 from handler.scheme import list_catalog
-from handler.store import S3Store, Store, error_code, open_store
+from handler.store import S3Store, Store, StoreUnavailable, error_code, open_store
+from handler.upload import LocalUploads
+from swanilai import localuploads
 from swanilai.routes import Route, load_routes, resolve
 
 HOST = "127.0.0.1"
 # The site's pages call the API at /api (build.py's default API URL is /api/submissions).
 API_PREFIX = "/api"
+# The local stand-in for S3's presigned POST (swanilai/localuploads.py): not a route of the template.
+LOCAL_UPLOADS = API_PREFIX + "/local-uploads"
 # An authorizer's check of a request's headers: the token's claims, or None for API Gateway's 401.
 Verifier = Callable[[dict[str, str]], dict[str, Any] | None]
 # A path this site can have: segments of letters, digits and . _ ~ -, no empty segment. Only
@@ -101,6 +106,10 @@ class LocalServer(ThreadingHTTPServer):
         # (name -> check of a request's headers); a route whose authorizer has none here is a 401.
         self.routes: tuple[Route, ...] = load_routes()
         self.verifiers: dict[str, Verifier] = {}
+        # The key local upload tickets are signed with: new at every start, never written anywhere.
+        self.upload_secret = secrets.token_bytes(32)
+        # The time for the handler and the local uploads (tests move it to expire a ticket).
+        self.clock: Callable[[], datetime] = utc_now
 
     @property
     def origin(self) -> str:
@@ -190,7 +199,22 @@ def start(server: LocalServer, site_dir: Path, catalog_dir: Path) -> None:
     server.site_dir = Path(site_dir)
     forget_schemes()  # the catalog was just rebuilt
     origins = frozenset({server.origin, f"http://localhost:{server.server_address[1]}"})
-    app.configure(Config(store=server.store, catalog_dir=Path(catalog_dir), allowed_origins=origins))
+    app.configure(
+        Config(
+            store=server.store,
+            catalog_dir=Path(catalog_dir),
+            allowed_origins=origins,
+            clock=lambda: server.clock(),
+            uploads=local_upload_signer(server),
+        )
+    )
+
+
+def local_upload_signer(server: LocalServer) -> LocalUploads | None:
+    """Tickets for the server's own upload endpoint; None for S3, where tickets are presigned POSTs."""
+    if isinstance(server.store, S3Store):
+        return None
+    return LocalUploads(server.origin + LOCAL_UPLOADS, server.upload_secret)
 
 
 def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
@@ -276,10 +300,48 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         self._api_or(self._site_method_not_allowed)
 
     def _api_or(self, otherwise) -> None:
-        if _is_api(urlsplit(self.path).path):
+        path = urlsplit(self.path).path
+        if path == LOCAL_UPLOADS and not isinstance(self.server.store, S3Store):
+            self._local_upload()
+        elif _is_api(path):
             self._call_api()
         else:
             otherwise()
+
+    def _local_upload(self) -> None:
+        """S3's POST upload, locally: the ticket's rules checked, the file stored under incoming/."""
+        if self.command != "POST":
+            self._send_upload_answer(405, localuploads.Refused(405, "MethodNotAllowed", "POST only").xml(), True)
+            return
+        try:
+            length = max(0, int(self.headers.get("Content-Length", "0")))
+        except ValueError:
+            length = 0
+        if length > localuploads.MAX_BODY_BYTES:
+            refused = localuploads.Refused(
+                400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+            )
+            self._send_upload_answer(refused.status, refused.xml(), False)
+            return
+        body = self.rfile.read(length)
+        try:
+            fields, file = localuploads.parse_form(self.headers.get("Content-Type", ""), body)
+            key = localuploads.check_post(fields, file, self.server.upload_secret, self.server.clock())
+            localuploads.store_upload(self.server.store, key, file)
+        except localuploads.Refused as refused:
+            self._send_upload_answer(refused.status, refused.xml(), True)
+            return
+        except StoreUnavailable:
+            refused = localuploads.Refused(503, "ServiceUnavailable", "Please reduce your request rate.")
+            self._send_upload_answer(refused.status, refused.xml(), True)
+            return
+        self._send_upload_answer(204, b"", True)
+
+    def _send_upload_answer(self, status: int, data: bytes, complete: bool) -> None:
+        self.send_response(status)
+        if data:
+            self.send_header("Content-Type", "application/xml")
+        self._finish(data, complete)
 
     def _site_method_not_allowed(self) -> None:
         data = SITE_405.encode("utf-8")

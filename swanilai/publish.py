@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from handler.scheme import list_catalog
 from swanilai import site as build
 from swanilai.paths import ROOT
 
@@ -248,7 +249,8 @@ def site_scheme_ids(site_dir: Path) -> set[str]:
 
 
 def catalog_scheme_ids(catalog_dir: Path) -> set[str]:
-    return {entry.stem for entry in catalog_dir.glob("*.json")}
+    # The catalog also holds the privacy notice (privacy_notice.json), whose name is no scheme id.
+    return set(list_catalog(catalog_dir))
 
 
 def check_same_schemes(catalog_dir: Path, site_dir: Path) -> None:

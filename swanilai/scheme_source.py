@@ -457,6 +457,7 @@ _LINE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<dashes>(?:-[ \t]+)*)(?:(?P<key>[^\s\"'#:-][^:#]*?|\"[^\"]*\"|'[^']*'):(?:[ \t]+|$))?"
 )
 _KEYS = {"kind", "title", "number", "lsp", "assessor", "instructions", "units", "code", "elements", "criteria", "text"}
+_KEYS |= {"evidence", "types", "max_file_mb", "max_files_per_element", "max_total_mb"}
 _SHOWN = 60  # characters of a text shown in a suggested line
 
 
@@ -642,6 +643,8 @@ def _check_name(source: SourceFile) -> None:
 def _where(source: SourceFile, path: Loc) -> tuple[Phrase, ...]:
     """Name a place in the document the way LSP staff read the form: unit, element, criterion."""
     parts: list[Phrase] = []
+    if len(path) >= 2 and path[0] == "evidence":
+        return (phrase("where.evidence"),)
     if len(path) >= 2 and path[0] == "units" and isinstance(path[1], int):
         units = source.data.get("units") if isinstance(source.data, dict) else None
         unit = units[path[1]] if isinstance(units, list) and path[1] < len(units) else None
@@ -660,7 +663,7 @@ def _where(source: SourceFile, path: Loc) -> tuple[Phrase, ...]:
 def _subject(source: SourceFile, path: Loc) -> Subject:
     """What a schema message is about: its place and its key (or list item)."""
     where = _where(source, path)
-    consumed = 2 * len(where)
+    consumed = 1 if path[:1] == ("evidence",) and where else 2 * len(where)
     rest = path[consumed:]
     name: Any = None
     if rest and isinstance(rest[-1], str):
@@ -717,6 +720,12 @@ def _schema_message(
         return phrase("schema.min_items", subject=subject)
     if validator == "minimum":
         return phrase("schema.minimum", subject=subject, minimum=expected, value=_short(value))
+    if validator == "maximum":
+        return phrase("schema.maximum", subject=subject, maximum=expected, value=_short(value))
+    if validator == "exclusiveMinimum":
+        return phrase("schema.exclusive_minimum", subject=subject, minimum=expected, value=_short(value))
+    if validator == "uniqueItems":
+        return phrase("schema.unique_items", subject=subject)
     # A rule added to the schema without its own message yet: jsonschema's words.
     return phrase("schema.other", subject=subject, what=error.message)
 
@@ -808,6 +817,7 @@ def _check_rules(source: SourceFile) -> None:
     data = source.data
     if "kind" not in data and source.finished(data):
         source.warn((), phrase("rule.kind_missing"))
+    _check_evidence(source, data.get("evidence"))
     for path, text in _texts(data):
         if "*" in text and "*" in plain_text(text):
             source.error(path, phrase("rule.emphasis", at=Where(_where(source, path)), value=_short(text)))
@@ -818,6 +828,19 @@ def _check_rules(source: SourceFile) -> None:
     for u, unit in enumerate(units):
         if isinstance(unit, dict):
             _check_numbering(source, ("units", u), unit)
+
+
+def _check_evidence(source: SourceFile, evidence: Any) -> None:
+    """The evidence limits agree with each other (each one's range is the schema's)."""
+    if not isinstance(evidence, dict):
+        return
+    per_file, total = evidence.get("max_file_mb"), evidence.get("max_total_mb")
+    numbers = (int, float)
+    if isinstance(per_file, numbers) and isinstance(total, numbers) and not isinstance(per_file, bool):
+        if not isinstance(total, bool) and per_file > total:
+            source.error(
+                ("evidence", "max_file_mb"), phrase("rule.evidence_file_over_total", file=per_file, total=total)
+            )
 
 
 def _check_unit_identity(source: SourceFile, units: list[Any]) -> None:

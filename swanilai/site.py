@@ -7,9 +7,11 @@ import os
 import sys
 from pathlib import Path
 
+from handler.catalog import NOTICE_FILE
 from handler.scheme import write_catalog_entry
 from swanilai.check_messages import DEFAULT_LANG, phrase
 from swanilai.paths import CATALOG_DIR, MKDOCS_YML, SCHEME_DIR, SITE_DIR, display_path
+from swanilai.privacy import NOTICE_PATH, NoticeError, load_notice, write_notice
 from swanilai.scheme_source import CheckResult, check_schemes
 
 DEFAULT_API_URL = "/api/submissions"
@@ -31,10 +33,12 @@ def check(
     return result
 
 
-def write_catalog(schemes, catalog_dir: Path = CATALOG_DIR) -> None:
-    """Write one compiled JSON file per scheme, removing entries of schemes that are gone."""
+def write_catalog(schemes, catalog_dir: Path = CATALOG_DIR, notice_path: Path = NOTICE_PATH) -> None:
+    """Write one compiled JSON file per scheme and the privacy notice, removing entries of schemes that are gone."""
+    notice = load_notice(notice_path)  # before anything is written: a broken notice stops the build
     catalog_dir.mkdir(parents=True, exist_ok=True)
-    keep = {f"{scheme.id}.json" for scheme in schemes}
+    write_notice(notice, catalog_dir)
+    keep = {f"{scheme.id}.json" for scheme in schemes} | {NOTICE_FILE}
     for stale in catalog_dir.glob("*.json"):
         if stale.name not in keep:
             stale.unlink()
@@ -54,7 +58,10 @@ def build(
     if result.errors:
         refused = phrase("build.refused", errors=len(result.errors), dir=display_path(scheme_dir))
         raise BuildError(refused.render(lang))
-    write_catalog(result.schemes, catalog_dir)
+    try:
+        write_catalog(result.schemes, catalog_dir)
+    except NoticeError as exc:
+        raise BuildError(exc.render(lang)) from None
     _mkdocs_build(api_url, site_dir, catalog_dir)
     print(f"built {len(result.schemes)} scheme page(s) into {display_path(site_dir)}/", file=sys.stderr)
 

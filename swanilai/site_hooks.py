@@ -140,7 +140,8 @@ def api_base(api_url: str) -> str:
 
 
 def rules_json(scheme: Scheme | None = None) -> Markup:
-    """The rule table as JSON safe inside <script>: no `</script>`, `<!--` or `&` can end or bend it."""
+    """The rule table (with the scheme's own evidence limits) as JSON safe inside <script>: no
+    `</script>`, `<!--` or `&` can end or bend it."""
     text = json.dumps(fields.page_rules(scheme), ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 

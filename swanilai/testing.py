@@ -9,6 +9,8 @@ Plain functions, no pytest: `bench/`, `tests/events/` and the OpenAPI examples u
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import json
 import os
 import random
@@ -26,6 +28,8 @@ from swanilai.paths import ROOT
 
 ORIGIN = "https://lsp.example.id"
 SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
+# The secret of a status link, as the page makes it: 256 random bits in base64url, no padding.
+STATUS_KEY = "q8Zb3m1Yc0rW9VdP4sTgHn7LkXe2FaJu6oQiRy5ENwM"
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
 )
@@ -56,8 +60,30 @@ def png_data_url(image: bytes | None = None) -> str:
     return "data:image/png;base64," + base64.b64encode(image if image is not None else png()).decode("ascii")
 
 
-def full_payload(scheme, submission_id: str = SUBMISSION_ID, signature: str | None = None) -> dict[str, Any]:
-    """A complete, valid submission of a scheme: K with evidence, every third element BK without."""
+def status_key_hash(status_key: str = STATUS_KEY) -> str:
+    return hashlib.sha256(status_key.encode("ascii")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def notice_version() -> str:
+    """The version of the privacy notice (site_src/privacy.yml) every build writes into its catalog."""
+    from swanilai.privacy import load_notice
+
+    return load_notice().version
+
+
+def full_payload(
+    scheme,
+    submission_id: str = SUBMISSION_ID,
+    signature: str | None = None,
+    status_key: str = STATUS_KEY,
+    revises: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A complete, valid submission of a scheme: K with evidence, every third element BK without.
+
+    With consent to the current privacy notice and the hash of `status_key`; `revises` is
+    `{submission_id, status_key}` of the submission it replaces.
+    """
     answers = {}
     for n, key in enumerate(scheme.element_keys()):
         if n % 3 == 2:
@@ -71,6 +97,9 @@ def full_payload(scheme, submission_id: str = SUBMISSION_ID, signature: str | No
         "answers": answers,
         "declaration": True,
         "signature": signature if signature is not None else png_data_url(),
+        "consent": {"given": True, "notice_version": notice_version()},
+        "status_key_sha256": status_key_hash(status_key),
+        "revises": revises,
         "website": "",
     }
 
@@ -81,8 +110,12 @@ def make_event(
     headers: dict[str, str] | None = None,
     base64_body: bool = False,
     request_id: str = "req-test-1",
+    route_key: str = "POST /submissions",
+    path: str | None = None,
+    path_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A payload format 2.0 event as API Gateway's HTTP API delivers it."""
+    """A payload format 2.0 event as API Gateway's HTTP API delivers it (for `route_key`, at `path`)."""
+    path = path or route_key.partition(" ")[2]
     if isinstance(body, dict):
         body = json.dumps(body, ensure_ascii=False)
     if isinstance(body, bytes) and not base64_body:
@@ -95,10 +128,10 @@ def make_event(
             all_headers.pop(name.lower(), None)
         else:
             all_headers[name.lower()] = value
-    return {
+    event = {
         "version": "2.0",
-        "routeKey": "POST /submissions",
-        "rawPath": "/submissions",
+        "routeKey": route_key,
+        "rawPath": path,
         "rawQueryString": "",
         "headers": all_headers,
         "requestContext": {
@@ -108,19 +141,55 @@ def make_event(
             "domainPrefix": "api",
             "http": {
                 "method": method,
-                "path": "/submissions",
+                "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": "203.0.113.7",
                 "userAgent": all_headers.get("user-agent", ""),
             },
             "requestId": request_id,
-            "routeKey": "POST /submissions",
+            "routeKey": route_key,
             "stage": "$default",
             "time": "23/Nov/2026:23:15:02 +0000",
             "timeEpoch": 1795475702123,
         },
         "body": body,
         "isBase64Encoded": base64_body,
+    }
+    if path_parameters is not None:
+        event["pathParameters"] = path_parameters
+    return event
+
+
+def status_event(
+    scheme_id: str, submission_id: str, status_key: str | None = STATUS_KEY, **options: Any
+) -> dict[str, Any]:
+    """The event of GET /submissions/{scheme_id}/{submission_id}/status, with the secret as the page sends it."""
+    headers = {"content-type": None, "x-status-key": status_key, **options.pop("headers", {})}
+    return make_event(
+        None,
+        method=options.pop("method", "GET"),
+        headers=headers,
+        route_key="GET /submissions/{scheme_id}/{submission_id}/status",
+        path=f"/submissions/{scheme_id}/{submission_id}/status",
+        path_parameters={"scheme_id": scheme_id, "submission_id": submission_id},
+        **options,
+    )
+
+
+def upload_event(request: dict[str, Any], **options: Any) -> dict[str, Any]:
+    """The event of POST /uploads asking a ticket for one file."""
+    return make_event(request, route_key="POST /uploads", **options)
+
+
+def ticket_request(scheme, data: bytes, media_type: str, name: str, submission_id: str = SUBMISSION_ID) -> dict:
+    """What the page sends to POST /uploads for a file's bytes."""
+    return {
+        "scheme": {"id": scheme.id, "version": scheme.version},
+        "submission_id": submission_id,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "type": media_type,
+        "name": name,
     }
 
 

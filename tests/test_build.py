@@ -72,7 +72,7 @@ def test_catalog_has_one_file_per_scheme_and_loses_removed_ones(tmp_path, seed):
     catalog.mkdir()
     (catalog / "removed-scheme.json").write_text("{}")
     site.write_catalog([seed], catalog)
-    assert sorted(p.name for p in catalog.iterdir()) == ["konsultasi-manajemen-pemasaran.json"]
+    assert sorted(p.name for p in catalog.iterdir()) == ["konsultasi-manajemen-pemasaran.json", "privacy_notice.json"]
     assert read_catalog_entry(catalog, seed.id) == seed
 
 

@@ -92,8 +92,8 @@ BROKEN = [
     (
         "unknown-key-with-suggestion",
         edit("title: Skema Uji", "titel: Skema Uji"),
-        "schemes/s.yaml:2: unknown key 'titel'; did you mean 'title'? allowed keys: assessor, instructions, kind, lsp, number, title, units",
-        "schemes/s.yaml:2: kunci 'titel' tidak dikenal; mungkin maksudnya 'title'? Kunci yang boleh: assessor, instructions, kind, lsp, number, title, units",
+        "schemes/s.yaml:2: unknown key 'titel'; did you mean 'title'? allowed keys: assessor, evidence, instructions, kind, lsp, number, title, units",
+        "schemes/s.yaml:2: kunci 'titel' tidak dikenal; mungkin maksudnya 'title'? Kunci yang boleh: assessor, evidence, instructions, kind, lsp, number, title, units",
     ),
     (
         "unknown-key-in-element",
@@ -255,8 +255,8 @@ BROKEN = [
     (
         "list-used-as-a-key",
         VALID + "? [a, b]\n: c\n",
-        "schemes/s.yaml:23: unknown key \"['a', 'b']\"; allowed keys: assessor, instructions, kind, lsp, number, title, units",
-        "schemes/s.yaml:23: kunci \"['a', 'b']\" tidak dikenal; kunci yang boleh: assessor, instructions, kind, lsp, number, title, units",
+        "schemes/s.yaml:23: unknown key \"['a', 'b']\"; allowed keys: assessor, evidence, instructions, kind, lsp, number, title, units",
+        "schemes/s.yaml:23: kunci \"['a', 'b']\" tidak dikenal; kunci yang boleh: assessor, evidence, instructions, kind, lsp, number, title, units",
     ),
     # -- YAML syntax, in plain words, with the line to write
     (
@@ -398,6 +398,65 @@ BROKEN = [
         VALID.encode("utf-8").replace(b"Uji\nins", b"Uj\xe9\nins"),
         "schemes/s.yaml:4: file is not UTF-8 (byte 0xe9 at offset 66); save it as UTF-8",
         "schemes/s.yaml:4: berkas tidak tersimpan sebagai UTF-8 (bita 0xe9 pada posisi 66); simpan ulang dengan encoding UTF-8",
+    ),
+]
+
+
+# The optional evidence block (its limits for candidates' files), appended after the units.
+BROKEN += [
+    (
+        "evidence-unknown-type",
+        VALID + "evidence:\n  types: [pdf, docx]\n",
+        "schemes/s.yaml:24: evidence (files): 'types' item 2 'docx' is not allowed; use one of pdf, jpeg, png",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'types' butir ke-2 'docx' tidak dikenal; pakai salah satu dari pdf, jpeg, png",
+    ),
+    (
+        "evidence-type-twice",
+        VALID + "evidence:\n  types: [png, png]\n",
+        "schemes/s.yaml:24: evidence (files): 'types' lists an item more than once; name each item once",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'types' memuat butir yang sama lebih dari sekali; sebutkan setiap butir sekali saja",
+    ),
+    (
+        "evidence-file-over-20-mb",
+        VALID + "evidence:\n  max_file_mb: 25\n",
+        "schemes/s.yaml:24: evidence (files): 'max_file_mb' must be at most 20, not 25",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'max_file_mb' paling besar 20, bukan 25",
+    ),
+    (
+        "evidence-negative-count",
+        VALID + "evidence:\n  max_files_per_element: -1\n",
+        "schemes/s.yaml:24: evidence (files): 'max_files_per_element' must be at least 0, not -1",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'max_files_per_element' paling kecil 0, bukan -1",
+    ),
+    (
+        "evidence-zero-total",
+        VALID + "evidence:\n  max_total_mb: 0\n",
+        "schemes/s.yaml:24: evidence (files): 'max_total_mb' must be greater than 0, not 0",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'max_total_mb' harus lebih besar dari 0, bukan 0",
+    ),
+    (
+        "evidence-file-over-total",
+        VALID + "evidence:\n  max_file_mb: 10\n  max_total_mb: 5\n",
+        "schemes/s.yaml:24: evidence: max_file_mb (10) is larger than max_total_mb (5), so one file alone could "
+        "exceed the submission's limit; lower max_file_mb or raise max_total_mb",
+        "schemes/s.yaml:24: evidence: max_file_mb (10) lebih besar daripada max_total_mb (5), sehingga satu berkas "
+        "saja bisa melampaui batas seluruh kiriman; turunkan max_file_mb atau naikkan max_total_mb",
+    ),
+    (
+        "evidence-misspelt-key",
+        VALID + "evidence:\n  max_files: 3\n",
+        "schemes/s.yaml:24: unknown key 'max_files'; did you mean 'max_file_mb'? allowed keys: max_file_mb, "
+        "max_files_per_element, max_total_mb, types",
+        "schemes/s.yaml:24: kunci 'max_files' tidak dikenal; mungkin maksudnya 'max_file_mb'? Kunci yang boleh: "
+        "max_file_mb, max_files_per_element, max_total_mb, types",
+    ),
+    (
+        "evidence-count-as-text",
+        VALID + 'evidence:\n  max_files_per_element: "3"\n',
+        "schemes/s.yaml:24: evidence (files): 'max_files_per_element' must be a whole number without quotes: write "
+        "max_files_per_element: 3",
+        "schemes/s.yaml:24: evidence (lampiran bukti): 'max_files_per_element' harus berupa bilangan bulat tanpa "
+        "tanda kutip: tulis max_files_per_element: 3",
     ),
 ]
 
@@ -603,8 +662,8 @@ def test_file_over_one_megabyte_is_refused_before_parsing(tmp_path):
             VALID + "x: &a {b: 1}\ny:\n  <<: *a\n",
             [
                 'schemes/s.yaml:23: a text that starts with & must be in quotes, or YAML drops its first word: x: "&a {b: 1}"',
-                "schemes/s.yaml:23: unknown key 'x'; allowed keys: assessor, instructions, kind, lsp, number, title, units",
-                "schemes/s.yaml:24: unknown key 'y'; allowed keys: assessor, instructions, kind, lsp, number, title, units",
+                "schemes/s.yaml:23: unknown key 'x'; allowed keys: assessor, evidence, instructions, kind, lsp, number, title, units",
+                "schemes/s.yaml:24: unknown key 'y'; allowed keys: assessor, evidence, instructions, kind, lsp, number, title, units",
                 'schemes/s.yaml:25: a text that starts with * (an italic term) must be in quotes, or YAML reads it as a reference: <<: "*a"',
             ],
         ),
@@ -850,7 +909,7 @@ def test_check_command_exits_nonzero_on_errors_without_traceback(tmp_path):
     assert result.stderr.splitlines() == [
         f"{scheme_dir.name}/s.yaml:1: berkas skema harus berisi kunci seperti title:, number:, units: ..., bukan daftar",
         f"{scheme_dir.name}/t.yaml:1: berkas tidak tersimpan sebagai UTF-8 (bita 0xff pada posisi 0); simpan ulang dengan encoding UTF-8",
-        f"{scheme_dir.name}/t.yaml:1: kunci '\ufffd\ufffd' tidak dikenal; kunci yang boleh: assessor, instructions, kind, lsp, number, title, units",
+        f"{scheme_dir.name}/t.yaml:1: kunci '\ufffd\ufffd' tidak dikenal; kunci yang boleh: assessor, evidence, instructions, kind, lsp, number, title, units",
         f"{scheme_dir.name}/t.yaml:1: kunci wajib 'title', 'number', 'lsp', 'instructions', 'units' belum ada",
         f"{scheme_dir.name}/t.yaml:1: peringatan: jenis skema belum diisi, sehingga halaman menampilkan 'KKNI/Okupasi/Klaster' seperti formulir kertas. Bila dokumen LSP menyebutkan jenisnya, tambahkan kind: KKNI, Okupasi atau Klaster",
         "pemeriksaan gagal: 0 skema siap, 4 kesalahan, 1 peringatan",
@@ -875,3 +934,18 @@ def test_check_command_passes_the_real_schemes():
     assert re.fullmatch(
         r"pemeriksaan lulus: \d+ skema siap, 0 kesalahan, \d+ peringatan", result.stderr.splitlines()[-1]
     )
+
+
+def test_a_valid_evidence_block_compiles_into_the_schemes_limits(tmp_path):
+    scheme_dir = tmp_path / "schemes"
+    scheme_dir.mkdir()
+    (scheme_dir / "s.yaml").write_text(
+        VALID + "evidence:\n  types: [pdf, png]\n  max_file_mb: 2.5\n  max_files_per_element: 0\n", encoding="utf-8"
+    )
+    (scheme,) = check_schemes(scheme_dir).schemes
+    assert scheme.evidence.to_dict() == {
+        "types": ["application/pdf", "image/png"],
+        "max_file_bytes": round(2.5 * 1024 * 1024),
+        "max_files_per_element": 0,
+        "max_total_bytes": None,
+    }

@@ -58,7 +58,7 @@ BAD_REVIEWS = [
         "unknown-record-version",
         lambda r: review_key_at(r, LATER),
         lambda r: stray_review(r, record_version=9),
-        "has record_version 9, which this version of Swanilai does not know (it reads 1)",
+        "has record_version 9, which this version of Swanilai does not know (it reads 1 and 2)",
         UPDATE_HINT,
     ),
     (
@@ -129,8 +129,8 @@ BAD_RECORDS = [
     ),
     (
         "unknown-record-version",
-        _record_case(lambda r, c: json.dumps({**r, "record_version": 2}).encode()),
-        "has record_version 2, which this version of Swanilai does not know (it reads 1)",
+        _record_case(lambda r, c: json.dumps({**r, "record_version": 3}).encode()),
+        "has record_version 3, which this version of Swanilai does not know (it reads 1 and 2)",
         UPDATE_HINT,
     ),
     (

@@ -19,6 +19,7 @@ def filed_by_the_handler(store, catalog_dir, seed, signature: str) -> str:
     from handler.catalog import load_scheme
     from handler.filing import file_submission
     from handler.submission import validate_submission
+    from swanilai.testing import notice_version, status_key_hash
 
     entry = load_scheme(catalog_dir, seed.id)
     submission_id = str(uuid.uuid4())
@@ -32,6 +33,8 @@ def filed_by_the_handler(store, catalog_dir, seed, signature: str) -> str:
         },
         "declaration": True,
         "signature": signature,
+        "consent": {"given": True, "notice_version": notice_version()},
+        "status_key_sha256": status_key_hash(),
         "website": "",
     }
     assert file_submission(store, validate_submission(payload, entry.scheme), entry, RECEIVED).status == 201

@@ -40,14 +40,14 @@ BAD_RECORDS = [
     ("a-list", lambda seed: b"[]", "is not a JSON object", False),
     (
         "newer-record-version",
-        lambda seed: _broken(seed, lambda d: d.update(record_version=2)),
-        "has record_version 2, which this version of Swanilai does not know (it reads 1)",
+        lambda seed: _broken(seed, lambda d: d.update(record_version=3)),
+        "has record_version 3, which this version of Swanilai does not know (it reads 1 and 2)",
         True,
     ),
     (
         "no-record-version",
         lambda seed: _broken(seed, lambda d: d.pop("record_version")),
-        "has record_version None, which this version of Swanilai does not know (it reads 1)",
+        "has record_version None, which this version of Swanilai does not know (it reads 1 and 2)",
         True,
     ),
     (
@@ -117,7 +117,7 @@ REVIEW = {
     [
         (
             {"record_version": 3},
-            "has record_version 3, which this version of Swanilai does not know (it reads 1)",
+            "has record_version 3, which this version of Swanilai does not know (it reads 1 and 2)",
         ),
         ({"recommendation": "tidak-lanjut"}, "recommendation 'tidak-lanjut' is not one of lanjut, tidak_lanjut"),
         ({"assessor": "A"}, "field 'assessor' is missing or not a dict"),

@@ -60,14 +60,17 @@ def test_record_is_self_contained(stored_api, payload, seed):
         "sha256": hashlib.sha256(body).hexdigest(),
     }
     assert record == {
-        "record_version": 1,
+        "record_version": 2,
         "submission_id": ID,
         "received_at": "2026-11-23T23:15:02.123Z",
         "scheme": seed.to_dict(),
         "candidate": {"name": "Siti Rahmawati", "email": "siti.rahmawati@contoh.co.id", "phone": "+62 812-3456-7890"},
-        "answers": payload["answers"],
+        "answers": {key: {**answer, "files": []} for key, answer in payload["answers"].items()},
         "declaration": True,
         "signature": {"kind": "drawn", "data_url": payload["signature"]},
+        "consent": {"given": True, "notice_version": payload["consent"]["notice_version"]},
+        "revises": None,
+        "status_key_sha256": payload["status_key_sha256"],
     }
     # The scheme text as the candidate saw it, down to the last criterion, with its version.
     last = seed.units[-1].elements[-1].criteria[-1]
@@ -78,8 +81,9 @@ def test_record_is_self_contained(stored_api, payload, seed):
 def test_marker_holds_key_fingerprint_and_receipt(stored_api, payload):
     receipt = stored_api.post(payload).json
     marker = json.loads(stored_api.store.get(MARKER))
-    assert set(marker) == {"record_version", "key", "fingerprint", "receipt"}
-    assert (marker["record_version"], marker["key"], marker["receipt"]) == (1, RECORD, receipt)
+    assert set(marker) == {"record_version", "key", "fingerprint", "receipt", "status_key_sha256"}
+    assert (marker["record_version"], marker["key"], marker["receipt"]) == (2, RECORD, receipt)
+    assert marker["status_key_sha256"] == payload["status_key_sha256"]
     assert len(marker["fingerprint"]) == 64
 
 

@@ -208,7 +208,8 @@ def test_every_request_logs_one_line_without_personal_data(api, payload):
         ("submission_request", 400),
     ]
     first = api.logs[0]
-    assert set(first) == {"level", "event", "request_id", "method", "scheme_id", "status", "duration_ms"}
+    assert set(first) == {"level", "event", "request_id", "method", "route", "scheme_id", "status", "duration_ms"}
+    assert first["route"] == "POST /submissions"
     assert first["scheme_id"] == "konsultasi-manajemen-pemasaran"
     logged = json.dumps(api.logs, ensure_ascii=False)
     assert [word for word in PERSONAL if word in logged] == []

@@ -43,7 +43,7 @@ PHONE = (
 NAME_REQUIRED = "Nama Asesi wajib diisi: tuliskan nama lengkap Anda."
 EVIDENCE_REQUIRED = (
     f"{NAME_OF_E1}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, sertifikat, "
-    "atau laporan kerja beserta tahunnya."
+    "atau laporan kerja beserta tahunnya, atau lampirkan berkas buktinya."
 )
 
 
@@ -702,7 +702,11 @@ def test_stored_text_is_trimmed_and_line_breaks_are_lf(api, payload):
     (record_key,) = [key for key in api.keys() if "/by-id/" not in key]
     record = json.loads(api.store.get(record_key))
     assert record["candidate"]["name"] == "Siti Rahmawati"
-    assert record["answers"][E1] == {"verdict": "K", "evidence": "Laporan kerja 2024\nSertifikat 2025\nPelatihan"}
+    assert record["answers"][E1] == {
+        "verdict": "K",
+        "evidence": "Laporan kerja 2024\nSertifikat 2025\nPelatihan",
+        "files": [],
+    }
     assert record["signature"] == {"kind": "typed", "text": "Siti R"}
 
 

@@ -171,6 +171,7 @@ LAMBDA_MODULES = (
     "catalog",
     "config",
     "errors",
+    "evidence",
     "fields",
     "png",
     "filing",
@@ -179,8 +180,10 @@ LAMBDA_MODULES = (
     "request",
     "response",
     "scheme",
+    "status",
     "store",
     "submission",
+    "upload",
 )
 
 
@@ -307,10 +310,12 @@ with mock_aws():
     import handler.app
     package_dir = os.path.dirname(handler.app.__file__)
     catalog = json.loads(open(os.path.join(package_dir, "catalog", scheme_id + ".json"), encoding="utf-8").read())
+    notice = json.loads(open(os.path.join(package_dir, "catalog", "privacy_notice.json"), encoding="utf-8").read())
     body = {"scheme": {"id": scheme_id, "version": catalog["version"]}, "submission_id": str(uuid.uuid4()),
             "candidate": {"name": "Siti Rahma"},
             "answers": {e["key"]: {"verdict": "K", "evidence": "Laporan kerja 2024"} for u in catalog["units"] for e in u["elements"]},
-            "declaration": True, "signature": "Siti Rahma"}
+            "declaration": True, "signature": "Siti Rahma",
+            "consent": {"given": True, "notice_version": notice["version"]}, "status_key_sha256": "0" * 64}
     event = {"version": "2.0", "routeKey": "POST /submissions", "rawPath": "/submissions",
              "headers": {"content-type": "application/json", "origin": origin},
              "requestContext": {"http": {"method": "POST", "path": "/submissions", "sourceIp": "127.0.0.1"},

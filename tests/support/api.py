@@ -58,9 +58,14 @@ class Api:
         assert set(raw) == {"statusCode", "headers", "body", "isBase64Encoded"}
         assert raw["isBase64Encoded"] is False
         result = Result(raw["statusCode"], raw["headers"], raw["body"], raw)
-        # Any method but OPTIONS is answered as the POST operation documents (405 included).
+        # Any method but OPTIONS is answered as the route's own operation documents (405 included).
+        route_method, _, path = str(event.get("routeKey") or "POST /submissions").partition(" ")
         check_response(
-            "OPTIONS" if method_of(event) == "OPTIONS" else "POST", result.status, result.headers, result.text
+            "OPTIONS" if method_of(event) == "OPTIONS" else route_method,
+            result.status,
+            result.headers,
+            result.text,
+            path,
         )
         return result
 

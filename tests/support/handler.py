@@ -15,6 +15,7 @@ from swanilai.paths import OPENAPI
 from swanilai.testing import (  # noqa: F401 - the tests import these from here
     ORIGIN,
     PHONE_USER_AGENT,
+    STATUS_KEY,
     SUBMISSION_ID,
     Served,
     free_port,
@@ -22,6 +23,7 @@ from swanilai.testing import (  # noqa: F401 - the tests import these from here
     make_event,
     png,
     png_data_url,
+    status_key_hash,
 )
 
 # -- the OpenAPI document as the judge of every response
@@ -55,14 +57,14 @@ def schema_errors(instance: Any, pointer: str) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in OAS31Validator(root).iter_errors(instance)]
 
 
-def check_response(method: str, status: int, headers: dict[str, str], body: str) -> None:
-    """Fail unless the OpenAPI document describes exactly this response of /submissions."""
+def check_response(method: str, status: int, headers: dict[str, str], body: str, path: str = "/submissions") -> None:
+    """Fail unless the OpenAPI document describes exactly this response of the path (a route's template)."""
     spec = openapi()
-    operation = spec["paths"]["/submissions"].get(method.lower())
-    assert operation is not None, f"{method} is not in docs/openapi.yaml"
-    assert str(status) in operation["responses"], f"{method} {status} is not documented in docs/openapi.yaml"
+    operation = spec["paths"][path].get(method.lower())
+    assert operation is not None, f"{method} {path} is not in docs/openapi.yaml"
+    assert str(status) in operation["responses"], f"{method} {path} {status} is not documented in docs/openapi.yaml"
     response, ref = _resolve(spec, operation["responses"][str(status)])
-    base = ref or _pointer("paths", "/submissions", method.lower(), "responses", str(status))
+    base = ref or _pointer("paths", path, method.lower(), "responses", str(status))
     lower = {name.lower(): value for name, value in headers.items()}
     for name, header in (response.get("headers") or {}).items():
         header, _ = _resolve(spec, header)

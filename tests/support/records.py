@@ -30,6 +30,8 @@ from handler.scheme import Scheme
 from handler.store import Store, submission_key, submission_marker_key
 
 RECEIVED = datetime(2026, 11, 23, 23, 15, 2, 123000, tzinfo=UTC)
+STATUS_KEY = "c3RhdHVzLWtleS1vZi10aGUtdGVzdHMtMDAwMDAwMDA"
+NOTICE_VERSION = "0123456789ab"
 
 
 def tiny_png(width: int = 48, height: int = 12) -> bytes:
@@ -76,12 +78,22 @@ def make_record(
     signature: str = "drawn",
     verdict: Callable[[int, str], str] = default_verdict,
     evidence: Callable[[int, str, str], str] = default_evidence,
+    files: dict[str, list[dict[str, Any]]] | None = None,
+    revises: str | None = None,
+    status_key: str = STATUS_KEY,
 ) -> dict[str, Any]:
-    """A submission record as the handler stores it: answers for every element of the scheme."""
+    """A submission record as the handler stores it: answers for every element of the scheme.
+
+    `files` maps element keys to their evidence files (name, size, type, sha256, key).
+    """
     answers = {}
     for index, key in enumerate(scheme.element_keys()):
         chosen = verdict(index, key)
-        answers[key] = {"verdict": chosen, "evidence": evidence(index, key, chosen)}
+        answers[key] = {
+            "verdict": chosen,
+            "evidence": evidence(index, key, chosen),
+            "files": (files or {}).get(key, []),
+        }
     return {
         "record_version": RECORD_VERSION,
         "submission_id": submission_id or str(uuid.uuid4()),
@@ -93,6 +105,9 @@ def make_record(
         "signature": (
             {"kind": "drawn", "data_url": png_data_url()} if signature == "drawn" else {"kind": "typed", "text": name}
         ),
+        "consent": {"given": True, "notice_version": NOTICE_VERSION},
+        "revises": {"submission_id": revises} if revises else None,
+        "status_key_sha256": hashlib.sha256(status_key.encode("ascii")).hexdigest(),
     }
 
 
@@ -108,7 +123,7 @@ def record_key(record: dict[str, Any]) -> str:
 def store_record(store: Store, record: dict[str, Any]) -> str:
     """Write the by-id marker and the record, create-only, the way the handler does; return the record's key."""
     key, body = record_key(record), record_body(record)
-    marker = Marker(key, hashlib.sha256(body).hexdigest(), build_receipt(record, body))
+    marker = Marker(key, hashlib.sha256(body).hexdigest(), build_receipt(record, body), record.get("status_key_sha256"))
     store.create(submission_marker_key(record["scheme"]["id"], record["submission_id"]), marker_bytes(marker))
     store.create(key, body)
     return key
