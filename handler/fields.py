@@ -314,6 +314,31 @@ MESSAGES = {
     "upload.unreadable": "Permintaan unggah tidak terbaca. " + _RELOAD,
 }
 
+# Messages only the candidate's page gives (nothing the handler checks): a photo the browser cannot
+# read, a file whose bytes were lost before upload, a draft file that is not this scheme's draft.
+_DRAFT_FILE = "Pilih berkas .json yang dibuat dengan tombol \u201cSimpan draf ke file\u201d di halaman skema ini."
+MESSAGES |= {
+    "file.heic_unsupported": (
+        "{element}: foto \u201c{name}\u201d (HEIC) tidak dapat dibuka peramban ini. Di iPhone, pilih "
+        "Pengaturan > Kamera > Format > Paling Kompatibel lalu foto ulang, atau lampirkan tangkapan layarnya."
+    ),
+    "file.unreadable_image": (
+        "{element}: gambar \u201c{name}\u201d tidak dapat dibuka; berkasnya mungkin rusak. Simpan ulang atau "
+        "foto ulang, lalu lampirkan kembali."
+    ),
+    "file.bytes_lost": (
+        "Berkas \u201c{name}\u201d belum terunggah dan isinya tidak lagi tersimpan di perangkat ini. Hapus "
+        "lampiran ini, lalu lampirkan kembali berkasnya."
+    ),
+    "draft_file.not_json": "Berkas ini bukan draf formulir (isinya bukan JSON). " + _DRAFT_FILE,
+    "draft_file.foreign": "Berkas ini bukan draf asesmen mandiri Swanilai. " + _DRAFT_FILE,
+    "draft_file.other_scheme": (
+        "Berkas ini draf untuk skema lain ({number}). Buka halaman skema itu, lalu buka draf di sana."
+    ),
+    "draft_file.damaged": "Berkas draf ini rusak atau tidak lengkap, jadi tidak dapat dibuka. " + _DRAFT_FILE,
+    "draft_file.too_big": "Berkas ini terlalu besar untuk draf (paling besar {max_mb} MB). " + _DRAFT_FILE,
+}
+
 # What the status route (GET .../status) calls each state, as the candidate reads it.
 STATES = ("diterima", "lanjut", "tidak_lanjut", "perbaikan")
 STATE_LABELS = {

@@ -1,13 +1,22 @@
-"""mkdocs hooks: one generated page per scheme in the compiled catalog, and the home page's list.
+"""mkdocs hooks: one generated page per scheme in the compiled catalog, the home page's list, the
+privacy page, and the service worker.
 
 mkdocs.yml names this file under `hooks:`. The form is rendered with our own Jinja2 templates (site_src/form/) straight into the page's
 content, skipping Markdown: the form is HTML already, and Markdown would cost time per page. Each form
-carries the handler's rule table (handler.fields.page_rules) as JSON data, which the page's checks read.
+carries the handler's rule table (handler.fields.page_rules, with the scheme's own evidence limits) as
+JSON data, which the page's checks read, and the privacy notice the catalog holds (swanilai/privacy.py
+writes it from site_src/privacy.yml): its text above the consent checkbox, its version in the payload.
+Assets get their content hash in the URL (`asset_url` in the theme overrides), and `sw.js` is written
+last, listing exactly the assets the form pages load; its build id is their hash, so a new build is a
+new service worker that replaces the cache whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import posixpath
+import re
 from pathlib import Path
 
 import jinja2
@@ -18,12 +27,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from handler import deskrules, fields
+from handler.catalog import NOTICE_FILE
 from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html
 from swanilai.paths import ROOT, SITE_SRC
 
 PAGE_PREFIX = "skema/"
 DESK_PAGE = "asesor/index.md"
+PRIVACY_PAGE = "privasi.md"
+WORKER = "sw.js"
 _schemes: dict[str, Scheme] = {}
+_notice: dict = {}
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(SITE_SRC / "form")),
     autoescape=True,
@@ -50,12 +63,31 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         scheme = read_catalog_entry(catalog_dir, scheme_id)
         assert scheme is not None  # listed a moment ago
         _schemes[scheme_id] = scheme
+    try:
+        notice = json.loads((catalog_dir / NOTICE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PluginError(
+            f"no privacy notice in {catalog_dir}; run `python build.py build`, which writes it from site_src/privacy.yml"
+        ) from None
+    _notice.clear()
+    _notice.update(notice)
     return config
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    env.globals["asset_version"] = lambda path: asset_version(Path(config["docs_dir"]) / path)
+    return env
+
+
+def asset_version(path: Path) -> str:
+    """The first 10 hex digits of a file's SHA-256: in its URL, so a changed file is a new URL."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for scheme in _schemes.values():
         files.append(File.generated(config, f"{PAGE_PREFIX}{scheme.id}.md", content=""))
+    files.append(File.generated(config, PRIVACY_PAGE, content=""))
     return files
 
 
@@ -81,12 +113,37 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         ordered = sorted(_schemes.values(), key=lambda s: s.number)
         page.meta["schemes"] = [{"id": s.id, "number": s.number, "title": s.title} for s in ordered]
         page.meta["desk_rules"] = deskrules.desk_rules()
+    elif page.file.src_uri == PRIVACY_PAGE:
+        page.meta.update(title="Pemberitahuan Privasi", hide=["toc"])
     return markdown
 
 
-def render_form(scheme: Scheme, api_url: str) -> str:
-    """The whole FR.APL.02 form of one scheme, as the page's content."""
-    return _env.get_template("form.html.j2").render(scheme=scheme, api_url=api_url, rules_json=rules_json(scheme))
+def render_form(scheme: Scheme, api_url: str, root: str = "../../") -> str:
+    """The whole FR.APL.02 form of one scheme, as the page's content; root: the site's root from the page."""
+    rules = fields.page_rules(scheme)
+    evidence = rules["evidence"]
+    names = evidence["kind_names"]
+    mb = lambda size: f"{size / 1024 / 1024:g}".replace(".", ",")  # noqa: E731
+    return _env.get_template("form.html.j2").render(
+        scheme=scheme,
+        api_url=api_url,
+        api_base=api_base(api_url),
+        rules_json=rules_json(scheme),
+        notice=_notice,
+        root=root,
+        evidence=evidence,
+        evidence_kinds=", ".join(names.get(t, t) for t in evidence["types"]),
+        accept=",".join(
+            [*evidence["types"], *(f".{ext}" for ext in evidence["extensions"].values()), "image/heic", ".heic"]
+        ),
+        file_mb=mb(evidence["max_file_bytes"]),
+        total_mb=mb(evidence["max_total_bytes"]),
+    )
+
+
+def api_base(api_url: str) -> str:
+    """The API's root from the submissions URL build.py was given (…/submissions): status and uploads live beside it."""
+    return api_url[: -len("/submissions")] if api_url.endswith("/submissions") else api_url.rsplit("/", 1)[0]
 
 
 def rules_json(scheme: Scheme | None = None) -> Markup:
@@ -99,8 +156,53 @@ def rules_json(scheme: Scheme | None = None) -> Markup:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     scheme = _scheme_of(page)
     if scheme is not None:
-        return render_form(scheme, config["extra"]["api_url"])
+        return render_form(scheme, config["extra"]["api_url"], "../" * page.url.count("/"))
+    if page.file.src_uri == PRIVACY_PAGE:
+        return _env.get_template("privacy.html.j2").render(notice=_notice)
     if page.is_homepage:
         schemes = sorted(_schemes.values(), key=lambda s: s.number)
         return html + _env.get_template("catalog.html.j2").render(schemes=schemes, prefix=PAGE_PREFIX)
     return html
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the service worker: the assets a form page loads, and a build id made of their bytes."""
+    site_dir = Path(config["site_dir"])
+    pages = sorted((site_dir / PAGE_PREFIX).glob("*/index.html"))
+    if not pages:
+        return
+    assets = page_assets(pages[0], site_dir)
+    digest = hashlib.sha256()
+    for asset in assets:
+        digest.update(asset.encode("utf-8") + b"\0" + (site_dir / asset.split("?")[0]).read_bytes())
+    store = next(asset for asset in assets if asset.split("?")[0] == "assets/form/store.js")
+    worker = _env.get_template("sw.js.j2").render(
+        build=digest.hexdigest()[:12],
+        assets=assets,
+        store_url=store,
+        page_prefix=PAGE_PREFIX,
+        api_prefix=_path_of(config["extra"]["api_url"]),
+    )
+    (site_dir / WORKER).write_text(worker, encoding="utf-8")
+
+
+_ASSET_REF = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"#]+)"')
+
+
+def page_assets(page: Path, site_dir: Path) -> list[str]:
+    """The site's own files a built page loads (scripts, styles, icon), as paths from the site's root."""
+    base = page.parent.relative_to(site_dir).as_posix()
+    found = []
+    for ref in _ASSET_REF.findall(page.read_text(encoding="utf-8")):
+        if "://" in ref or ref.startswith("/"):
+            continue
+        path = posixpath.normpath(posixpath.join(base, ref))
+        if path.startswith("assets/") and path not in found:
+            found.append(path)
+    return found
+
+
+def _path_of(url: str) -> str:
+    """The path part of the API's URL: what the service worker leaves to the network ("/api/")."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url)
+    return path.rsplit("/", 1)[0] + "/"

@@ -260,6 +260,13 @@ _ALPHABET = [
 _EDGES = [
     "",
     "\n",
+    # hashes, status secrets and notice versions, and their near misses
+    "ab" * 32,
+    "ab" * 32 + "\n",
+    "AB" * 32,
+    "0123456789ab",
+    "Xq3_-" * 8 + "abc",
+    "Xq3_=" * 8 + "abc",
     "siti@contoh.co.id",
     "siti@contoh.co.id\n",
     "SITI@CONTOH.CO.ID",
@@ -384,7 +391,7 @@ def test_a_page_with_its_table_does_not_show_the_warning(phone, static_url):
 def test_the_embedded_table_cannot_end_its_script_element(monkeypatch):
     from swanilai import site_hooks
 
-    monkeypatch.setattr(fields, "page_rules", lambda: {"x": "</script><!-- & -->"})
+    monkeypatch.setattr(fields, "page_rules", lambda scheme=None: {"x": "</script><!-- & -->"})
     text = str(site_hooks.rules_json())
     assert not set("<>&") & set(text)
     assert json.loads(text) == {"x": "</script><!-- & -->"}

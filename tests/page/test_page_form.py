@@ -69,7 +69,10 @@ def test_seed_page_shows_every_unit_element_and_criterion(phone, static_url, see
 def test_field_names_in_the_page_are_exactly_the_handlers(phone, static_url, seed):
     open_seed(phone, static_url)
     names = phone.evaluate("[...new Set([...document.querySelectorAll('#apl02 [name]')].map((n) => n.name))]")
-    assert [n for n in names if n != fields.HONEYPOT] == fields.form_fields(seed)
+    answers = [name for key in seed.element_keys() for name in (fields.verdict_field(key), fields.evidence_field(key))]
+    # Consent sits under the privacy notice, before the declaration, apart from it.
+    page_order = [*answers, *fields.candidate_fields(), fields.CONSENT, fields.DECLARATION, fields.SIGNATURE]
+    assert [n for n in names if n != fields.HONEYPOT] == page_order
     assert fields.HONEYPOT in names
     # Limits come from the same module.
     assert phone.locator("#candidate-name").get_attribute("maxlength") == str(fields.NAME_MAX)
@@ -244,6 +247,9 @@ def test_keyboard_alone_reaches_a_choice_the_evidence_and_kirim(phone, static_ur
     expect(phone.locator("#el-1-evidence")).to_be_focused()
     phone.keyboard.type("Portofolio proyek 2024")
     expect(phone.locator("#el-1-evidence")).to_have_value("Portofolio proyek 2024")
+    phone.keyboard.press("Tab")  # "Lampirkan bukti"
+    expect(phone.locator("#el-1-files input[type=file]").first).to_be_focused()
+    phone.keyboard.press("Tab")  # "Ambil foto"
     phone.keyboard.press("Tab")
     phone.keyboard.press("Space")  # the next element's first radio, chosen with space
     expect(phone.locator("#el-2").get_by_label("K Kompeten", exact=True)).to_be_checked()

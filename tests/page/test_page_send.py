@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+
 import pytest
 from playwright.sync_api import expect
 from support.page import (
@@ -16,6 +20,8 @@ from support.page import (
     open_seed,
     stored_receipt,
 )
+
+from swanilai.testing import notice_version
 
 pytestmark = pytest.mark.browser
 
@@ -58,8 +64,19 @@ def test_201_shows_the_receipt_and_only_then_clears_the_draft(page, seed):
     expect(page.locator("#receipt-id")).to_have_text(submission_id)
     expect(page.locator("#apl02")).to_be_hidden()
 
-    # "Isi formulir baru" starts an empty form with a new submission id.
+    # The sent submission stays on the device until the candidate removes it, after a confirmation
+    # that says what is lost; "Batal" keeps everything.
     page.click("#receipt-new")
+    expect(page.locator("#confirm")).to_be_visible()
+    expect(page.locator("#confirm-lost")).to_contain_text(
+        "salinan jawaban yang Anda kirim, tanda terima ini, dan tautan status"
+    )
+    page.click("#confirm-no")
+    expect(page.locator("#receipt")).to_be_visible()
+    assert stored_receipt(page)["submission_id"] == submission_id
+    # Confirmed, "Isi formulir baru" starts an empty form with a new submission id.
+    page.click("#receipt-new")
+    page.click("#confirm-yes")
     expect(page.locator("#apl02")).to_be_visible()
     expect(page.locator("#progress-text")).to_have_text(f"0 dari {len(seed.elements)} elemen terjawab")
     assert stored_receipt(page) is None
@@ -70,12 +87,29 @@ def test_the_body_sent_has_exactly_the_contracts_shape(page, seed):
     bodies = fake_api(page, (201, RECEIPT))
     draw_signature(page)
     page.fill("#candidate-phone", "")
-    submission_id = draft(page)["submission_id"]
+    draft_before = draft(page)
+    submission_id = draft_before["submission_id"]
     page.click("#submit")
     expect(page.locator("#receipt")).to_be_visible()
 
     body = bodies[0]
-    assert set(body) == {"scheme", "submission_id", "candidate", "answers", "declaration", "signature", "website"}
+    assert set(body) == {
+        "scheme",
+        "submission_id",
+        "candidate",
+        "answers",
+        "declaration",
+        "consent",
+        "signature",
+        "status_key_sha256",
+        "website",
+    }
+    # Only the hash of the draft's secret is sent; the secret itself stays on the device.
+    secret = draft_before["status_key"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", secret)
+    assert body["status_key_sha256"] == hashlib.sha256(secret.encode("ascii")).hexdigest()
+    assert secret not in json.dumps(body)
+    assert body["consent"] == {"given": True, "notice_version": notice_version()}
     assert body["scheme"] == {"id": seed.id, "version": seed.version}
     assert body["submission_id"] == submission_id
     assert body["candidate"] == {"name": NAME, "email": "siti@contoh.co.id"}  # an empty phone is left out

@@ -43,6 +43,11 @@ DECLARATION = (
     "Pernyataan wajib dicentang: nyatakan bahwa jawaban dan bukti yang Anda isi benar dan dapat Anda "
     "pertanggungjawabkan."
 )
+CONSENT_REQUIRED = (
+    "Persetujuan pemrosesan data pribadi wajib dicentang. Tanpa persetujuan Anda, LSP tidak boleh menerima dan "
+    "menilai data asesmen mandiri ini (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi). Baca pemberitahuan "
+    "privasi di atas kotak centang, lalu centang bila Anda setuju."
+)
 SIGNATURE_REQUIRED = (
     "Tanda Tangan Asesi wajib diisi: tanda tangani kotak tanda tangan, atau ketik nama Anda sebagai tanda tangan."
 )
@@ -51,7 +56,7 @@ SIGNATURE_REQUIRED = (
 def evidence_required(element: str) -> str:
     return (
         f"{element}: isi Bukti yang relevan untuk jawaban K, misalnya nama dokumen, sertifikat, "
-        "atau laporan kerja beserta tahunnya."
+        "atau laporan kerja beserta tahunnya, atau lampirkan berkas buktinya."
     )
 
 
@@ -95,6 +100,7 @@ def test_an_empty_form_lists_every_missing_field_in_page_order(page, seed):
     assert summary == [
         *unanswered,
         NAME_REQUIRED,
+        CONSENT_REQUIRED,
         DECLARATION,
         SIGNATURE_REQUIRED,
     ]
@@ -154,6 +160,14 @@ CASES = [
         "Nomor telepon tidak valid: tuliskan nomor seperti 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan kolom ini.",
         "#candidate-phone",
         id="bad-phone",
+    ),
+    pytest.param(
+        "document.getElementById('consent').checked = false",
+        "consent",
+        "consent",
+        CONSENT_REQUIRED,
+        "#consent",
+        id="no-consent-nothing-is-sent",
     ),
     pytest.param(
         "document.getElementById('declaration').checked = false",

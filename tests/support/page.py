@@ -43,9 +43,11 @@ _FILL_JS = """
   set("candidate-email", "siti@contoh.co.id");
   set("candidate-phone", "+62 812 3456 7890");
   set("signature-typed", name);
-  const declaration = document.getElementById("declaration");
-  declaration.checked = true;
-  fire(declaration);
+  for (const id of ["declaration", "consent"]) {
+    const box = document.getElementById(id);
+    box.checked = true;
+    fire(box);
+  }
 }
 """
 
@@ -131,3 +133,66 @@ def run_axe(page, iframes: bool = True) -> list[dict[str, Any]]:
         for v in result
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# -- evidence files
+
+_PHOTO_JS = """
+async ([width, height]) => {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  const gradient = ctx.createLinearGradient(0, 0, width, height);
+  gradient.addColorStop(0, "#2a6");
+  gradient.addColorStop(1, "#a26");
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, width, height);
+  for (let i = 0; i < 400; i += 1) {
+    ctx.fillStyle = `hsl(${(i * 37) % 360} 60% 50%)`;
+    ctx.fillRect((i * 97) % width, (i * 53) % height, 60, 40);
+  }
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.95 });
+  return [...new Uint8Array(await blob.arrayBuffer())];
+}
+"""
+GPS_MARK = b"S\x00"  # GPSLatitudeRef "S": what the EXIF block below says about where the photo was taken
+# The GPS IFD's one entry as written below: tag 1 (GPSLatitudeRef), type ASCII, count 2, "S\0".
+GPS_ENTRY = b"\x00\x01\x00\x02\x00\x00\x00\x02S\x00"
+
+
+def exif_with_location() -> bytes:
+    """An APP1 EXIF segment whose IFD0 points to a GPS IFD (latitude reference "S"), big-endian TIFF."""
+    import struct
+
+    ifd0 = struct.pack(">H", 1) + struct.pack(">HHII", 0x8825, 4, 1, 26) + struct.pack(">I", 0)
+    gps = struct.pack(">H", 1) + struct.pack(">HHI", 0x0001, 2, 2) + GPS_MARK + b"\x00\x00" + struct.pack(">I", 0)
+    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + ifd0 + gps
+    body = b"Exif\x00\x00" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+
+
+def photo_with_location(page, width: int = 4000, height: int = 3000) -> bytes:
+    """A JPEG photo of width x height made by the browser, with an EXIF GPS block inserted after SOI."""
+    data = bytes(page.evaluate(_PHOTO_JS, [width, height]))
+    assert data[:2] == b"\xff\xd8"
+    return data[:2] + exif_with_location() + data[2:]
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a JPEG's first SOF marker."""
+    import struct
+
+    at = 2
+    while at < len(data):
+        marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return width, height
+        at += 2 + length
+    raise AssertionError("no SOF marker")
+
+
+def has_exif(data: bytes) -> bool:
+    return b"Exif\x00\x00" in data
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -95,7 +95,9 @@
       else if (!rules.verdicts.includes(verdict)) found.push([fieldOf(fields.verdict, el.key), message("verdict.invalid", { element: name })]);
       const [evidence, problem] = text("evidence", answer ? answer.evidence : "", render(labels.evidence, { element: name }));
       if (problem) found.push([fieldOf(fields.evidence, el.key), problem]);
-      else if (verdict === "K" && !evidence) found.push([fieldOf(fields.evidence, el.key), message("evidence.required", { element: name })]);
+      else if (verdict === "K" && !evidence && !(answer && Array.isArray(answer.files) && answer.files.length > 0)) {
+        found.push([fieldOf(fields.evidence, el.key), message("evidence.required", { element: name })]);
+      }
       return found;
     }
 
@@ -133,6 +135,8 @@
         if (problem) found.push([field, problem]);
       }
       if (payload.declaration !== true) found.push([fields.declaration, message("declaration.required", { label: labels[fields.declaration] })]);
+      const consent = payload.consent;
+      if (!consent || typeof consent !== "object" || consent.given !== true) found.push([fields.consent, message("consent.required", { label: labels[fields.consent] })]);
       const problem = signature(payload.signature);
       if (problem) found.push([fields.signature, problem]);
       return found;

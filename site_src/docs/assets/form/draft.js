@@ -1,38 +1,14 @@
 /* Swanilai form, part "draft": answers saved in localStorage ("swanilai:draft:<scheme id>") as the
  * candidate types and restored on reload. Answers of elements a newer scheme no longer has are kept
- * aside in the draft ("set_aside": never shown, never sent). Its submission_id is the idempotency key. */
+ * aside in the draft ("set_aside": never shown, never sent). Its submission_id is the idempotency key;
+ * its status_key (256 random bits, made with the draft) is the secret of the status link: only its
+ * SHA-256 is ever sent. A revision's draft also names the submission it revises and that one's secret.
+ * Evidence files are kept by reference (name, size, type, sha256): their bytes wait in IndexedDB. */
 (() => {
   "use strict";
 
   const S = (window.Swanilai = window.Swanilai || {});
   const FORMAT = 1;
-
-  // localStorage that reports failure instead of throwing (full, disabled, private mode).
-  S.storage = {
-    read(key) {
-      try {
-        const raw = localStorage.getItem(key);
-        return raw ? JSON.parse(raw) : null;
-      } catch (err) {
-        return null;
-      }
-    },
-    write(key, value) {
-      try {
-        localStorage.setItem(key, JSON.stringify(value));
-        return true;
-      } catch (err) {
-        return false;
-      }
-    },
-    remove(key) {
-      try {
-        localStorage.removeItem(key);
-      } catch (err) {
-        /* nothing to keep */
-      }
-    },
-  };
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -44,7 +20,8 @@
   }
 
   // page: the form's parts (form.js); pad: the signature pad; say: show a notice; progress: recount.
-  S.draft = function draft(page, pad, { say, progress }) {
+  S.draft = function draft(page, pad, parts) {
+    const { say, progress } = parts;
     const store = S.storage;
     let current = null;
 
@@ -54,10 +31,13 @@
         scheme_id: page.scheme.id,
         scheme_version: page.scheme.version,
         submission_id: newId(),
+        status_key: S.bytes.secret(),
+        revises: null,
         created_at: new Date().toISOString(),
         answers: {},
         candidate: { name: "", email: "", phone: "" },
         declaration: false,
+        consent: false,
         signature: { drawn: "", typed: "" },
         set_aside: {},
       };
@@ -67,7 +47,8 @@
       const answers = {};
       for (const el of page.elements) {
         const verdict = page.verdictOf(el);
-        if (verdict || el.evidence.value) answers[el.key] = { verdict, evidence: el.evidence.value };
+        const files = parts.files ? parts.files.of(el.key) : [];
+        if (verdict || el.evidence.value || files.length) answers[el.key] = { verdict, evidence: el.evidence.value, files };
       }
       return {
         ...current,
@@ -76,6 +57,7 @@
         answers,
         candidate: { name: page.name.value, email: page.email.value, phone: page.phone.value },
         declaration: page.declaration.checked,
+        consent: page.consent.checked,
         signature: { drawn: pad.dataUrl(), typed: page.typed.value },
       };
     }
@@ -120,15 +102,18 @@
         el.evidence.value = typeof answer.evidence === "string" ? answer.evidence : "";
         restored += 1;
       }
+      if (parts.files) parts.files.load(answers, page.byKey);
       const candidate = saved.candidate || {};
       page.name.value = candidate.name || "";
       page.email.value = candidate.email || "";
       page.phone.value = candidate.phone || "";
       page.declaration.checked = saved.declaration === true;
+      page.consent.checked = saved.consent === true;
       const signature = saved.signature || {};
       page.typed.value = signature.typed || "";
       pad.load(signature.drawn || "");
       current = { ...fresh(), ...saved, set_aside: setAside };
+      if (!current.status_key) current.status_key = S.bytes.secret(); // a draft from before status links
       const when = new Date(saved.saved_at);
       showSaved(Number.isNaN(when.getTime()) ? new Date() : when);
       progress();
@@ -153,9 +138,11 @@
       }
     }
 
-    // Start over with a new submission id (after a receipt).
-    function renew() {
+    // Start over with a new submission id (after a receipt); a revision starts from what was sent.
+    function renew(from = null, revises = null) {
       current = fresh();
+      if (from) apply({ ...from, format: FORMAT, submission_id: current.submission_id, status_key: current.status_key, revises, set_aside: {} });
+      current.revises = revises;
       save();
     }
 
@@ -166,6 +153,13 @@
       renew,
       discard: () => store.remove(page.keys.draft),
       submissionId: () => current.submission_id,
+      current: () => current,
+      // What the payload carries of the draft's secrets: the hash of its own, the earlier one's proof.
+      async secrets() {
+        const out = { status_key_sha256: await S.bytes.sha256(current.status_key), revises: null };
+        if (current.revises) out.revises = { submission_id: current.revises.submission_id, status_key: current.revises.status_key };
+        return out;
+      },
       // A receipt is kept: the draft it came from must not come back.
       forget(submissionId) {
         const saved = store.read(page.keys.draft);

@@ -16,11 +16,15 @@
 
     // Where a field lives: its controls, what takes focus and the box to mark; null if not on the page.
     function target(field) {
-      const match = /^answers\[(.+)\]\.(verdict|evidence)$/.exec(field);
+      const match = /^answers\[(.+)\]\.(verdict|evidence|files)(\[[0-9]+\])?$/.exec(field);
       if (match) {
         const el = page.byKey.get(match[1]);
         if (!el) return null;
         if (match[2] === "evidence") return { controls: [el.evidence], focus: el.evidence, box: el.evidence.parentNode };
+        if (match[2] === "files") {
+          const box = el.node.querySelector(".apl02-files");
+          return { controls: [], focus: box.querySelector("input[type=file]"), box };
+        }
         return { controls: el.radios, focus: el.radios.find((r) => r.checked) || el.radios[0], box: el.radios[0].closest("fieldset") };
       }
       if (field === page.signatureName) return { controls: [page.typed], focus: page.signatureField, box: page.signatureField };
@@ -73,9 +77,15 @@
       renderSummary();
     }
 
+    // The field with its context: an element's answer is shown from the element's title, under the
+    // sticky bar (scroll-margin-top in form.css), so the candidate sees what the message is about.
     function goTo(where) {
       where.focus.focus({ preventScroll: true });
-      where.box.scrollIntoView({ block: "start" });
+      // From the element's title when the title and the field fit on the screen together.
+      const element = where.box.closest(".apl02-element");
+      const title = element && element.querySelector(".apl02-element-title");
+      const span = title ? where.box.getBoundingClientRect().bottom - title.getBoundingClientRect().top : Infinity;
+      S.reveal(span < window.innerHeight - S.covered() - 24 ? title : where.box);
     }
 
     // found: [field name, message] pairs, from the page's checks or a 400's `fields`.

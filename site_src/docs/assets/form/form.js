@@ -1,13 +1,18 @@
 /* Swanilai: the candidate's FR.APL.02 form. This file finds the page's parts and wires them up;
  * the work is done by the parts loaded before it (all with `defer`, in this order, no build step):
  *
- *   checks.js   the rule table (handler/fields.py, embedded as JSON) and the checks it defines
- *   draft.js    answers kept in this browser as the candidate types, restored on reload
- *   errors.js   the error summary and the message beside each field
- *   pad.js      the signature pad
- *   sending.js  Kirim: check, POST once, retry, reload for a newer scheme
- *   receipt.js  the receipt after the server stored the submission
+ *   checks.js     the rule table (handler/fields.py, embedded as JSON) and the checks it defines
+ *   store.js      localStorage, IndexedDB (shared with the service worker) and byte helpers
+ *   draft.js      answers kept in this browser as the candidate types, restored on reload
+ *   errors.js     the error summary and the message beside each field
+ *   pad.js        the signature pad
+ *   files.js      evidence files: checked, photos shrunk, uploaded in the background
+ *   sending.js    Kirim: check, wait for uploads, POST once, retry, outbox, reload for a newer scheme
+ *   receipt.js    what is kept after sending: receipt, the copy of what was sent, the status link
+ *   status.js     the status link's page and "Ubah dan kirim ulang"
+ *   draftfile.js  the draft saved to and opened from a file
  *
+ * The service worker (sw.js at the site's root) is registered once the page has loaded.
  * Without a readable rule table the form cannot check anything: the page says so and stays inert.
  * Personal data goes to localStorage and the API only: no logging, no other request.
  */
@@ -61,6 +66,8 @@
       email: $("candidate-email"),
       phone: $("candidate-phone"),
       declaration: $("declaration"),
+      consent: $("consent"),
+      rules,
       typed: $("signature-typed"),
       honeypot: $("website"),
       signatureField: $("signature-field"),
@@ -87,7 +94,11 @@
     // The submission exactly as it would be sent: what the checks judge is what the server gets.
     page.payload = () => {
       const answers = {};
-      for (const el of page.elements) answers[el.key] = { verdict: page.verdictOf(el), evidence: checks.trim(el.evidence.value) };
+      for (const el of page.elements) {
+        answers[el.key] = { verdict: page.verdictOf(el), evidence: checks.trim(el.evidence.value) };
+        const files = parts.files.sent(el.key);
+        if (files.length) answers[el.key].files = files;
+      }
       const candidate = { name: checks.trim(page.name.value) };
       const email = checks.trim(page.email.value);
       const phone = checks.trim(page.phone.value);
@@ -99,6 +110,7 @@
         candidate,
         answers,
         declaration: page.declaration.checked,
+        consent: { given: page.consent.checked, notice_version: page.form.dataset.noticeVersion },
         signature: parts.pad.dataUrl() || checks.trim(page.typed.value),
         website: page.honeypot.value,
       };
@@ -125,9 +137,12 @@
       document.getElementById("progress-text").textContent = `${answered} dari ${page.elements.length} elemen terjawab`;
     };
     parts.pad = S.signaturePad(document.getElementById("signature-pad"), rules.signature_png.prefix, () => changed(page.signatureField));
+    parts.files = S.files(page, parts, rules.evidence);
     parts.draft = S.draft(page, parts.pad, parts);
     parts.errors = S.errorDisplay(page, parts.pad, parts.status);
     parts.receipt = S.receipt(page, parts);
+    parts.statusPage = S.status(page, parts);
+    parts.draftFile = S.draftFile(page, parts);
     const sending = S.sending(page, parts);
     parts.settle = sending.settle;
 
@@ -137,7 +152,7 @@
       const el = node && page.byKey.get(node.dataset.key);
       if (el) return [el.radios[0].name, el.evidence.name];
       const f = rules.fields;
-      return [f.name, f.email, f.phone, f.declaration, f.signature];
+      return [f.name, f.email, f.phone, f.declaration, f.consent, f.signature];
     }
 
     function changed(control) {
@@ -153,7 +168,7 @@
     });
     for (const type of ["input", "change"]) {
       form.addEventListener(type, (event) => {
-        if (event.target !== page.honeypot) changed(event.target);
+        if (event.target !== page.honeypot && event.target.type !== "file") changed(event.target);
       });
     }
     document.getElementById("signature-clear").addEventListener("click", () => parts.pad.clear());
@@ -173,15 +188,39 @@
 
     showToday();
     const kept = parts.receipt.kept();
-    if (kept && kept.submission_id) {
+    const link = S.readStatusLink(location.hash, rules);
+    const saved = S.storage.read(page.keys.draft);
+    const revising = kept && saved && saved.revises && saved.revises.submission_id === kept.submission_id;
+    if (kept && kept.submission_id && !revising) {
       parts.draft.forget(kept.submission_id);
-      parts.receipt.show(kept, false);
+      if (!link) parts.receipt.show(kept, false);
     } else {
       parts.draft.restore();
       sending.afterReload();
       parts.progress();
+      if (revising) parts.statusPage.showNotes(saved.review_notes);
+      sending.resume();
     }
+    if (link) parts.statusPage.open(link);
+    window.addEventListener("hashchange", () => {
+      const next = S.readStatusLink(location.hash, rules);
+      if (next) parts.statusPage.open(next);
+    });
+    worker(sending);
     return { checks, elements: page.elements.map(({ key, unit, number }) => ({ key, unit, number })), payload: page.payload };
+  }
+
+  // The service worker (offline pages, the outbox), once the page has loaded: never on file://,
+  // where browsers refuse it, and never before the page's own requests.
+  function worker(sending) {
+    if (!("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
+    const url = document.getElementById("apl02").dataset.worker;
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "sent") sending.sentElsewhere(event.data);
+    });
+    const register = () => navigator.serviceWorker.register(url).catch(() => {});
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register, { once: true });
   }
 
   function showToday() {

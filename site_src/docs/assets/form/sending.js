@@ -1,6 +1,10 @@
-/* Swanilai form, part "sending": Kirim checks, then POSTs once with the draft's submission_id.
- * Network errors, 429 and 5xx keep the draft and retry with backoff (6 automatic tries, then "Coba
- * kirim lagi"); 409 scheme_outdated reloads once; a 400 shows the server's messages by the fields.
+/* Swanilai form, part "sending": Kirim checks, waits for evidence files still uploading, then POSTs
+ * once with the draft's submission_id, the hash of its status secret and, for a revision, the proof
+ * of the earlier one's. Network errors, 429 and 5xx keep the draft and retry with backoff (6 automatic
+ * tries, then "Coba kirim lagi"); a send that failed for the network also waits in the outbox
+ * (IndexedDB, "outbox:<scheme id>:<submission id>"), shown on the page, and goes out when the network
+ * returns: from the service worker (Background Sync) or from this page when it is next open.
+ * 409 scheme_outdated reloads once; a 400 shows the server's messages by the fields.
  * Test hooks: window.SWANILAI_RETRY_BASE_MS (or data-retry-base-ms; default 2000, doubling up to 15x)
  * and window.SWANILAI_TIMEOUT_MS (default 30000). */
 (() => {
@@ -20,6 +24,8 @@
     let retryTimer = 0;
     let retryPending = false;
     let staleHtml = false;
+    let waiting = false;
+    let lastBody = null;
 
     function lock(on) {
       page.form.setAttribute("aria-busy", String(on));
@@ -27,18 +33,27 @@
       pad.enable(!on);
     }
 
-    function submit({ auto = false, again = false } = {}) {
-      if (busy) return;
+    async function submit({ auto = false, again = false } = {}) {
+      if (busy || waiting) return;
       if (again) attempt = 0;
       clearTimeout(retryTimer);
       retryPending = false;
-      const body = page.payload();
-      const found = checks.all(body, page.elements);
+      const found = [...checks.all(page.payload(), page.elements), ...parts.files.problems()];
       if (found.length) {
         errors.show(found, { focus: !auto });
         return;
       }
       errors.clear();
+      const uploading = parts.files.pending();
+      if (uploading > 0) {
+        waiting = true;
+        status(`Menunggu ${uploading} lampiran selesai diunggah. Formulir akan terkirim otomatis setelahnya; Anda tidak perlu menekan Kirim lagi.`, { busy: true });
+        await parts.files.settled();
+        waiting = false;
+        return submit({ auto: true });
+      }
+      const body = { ...page.payload(), ...(await draft.secrets()) };
+      if (!body.revises) delete body.revises;
       send(body);
     }
 
@@ -47,6 +62,11 @@
       busy = true;
       lock(true);
       status("Mengirim jawaban Anda\u2026", { busy: true });
+      if (!navigator.onLine) {
+        busy = false;
+        lock(false);
+        return queue(body, null, {});
+      }
       let response = null;
       let answer = {};
       const controller = new AbortController();
@@ -70,18 +90,43 @@
       lock(false);
       const form = page.form;
       if (returnFocus && returnFocus !== document.body && form.contains(returnFocus) && !form.hidden) returnFocus.focus();
-      handle(response, answer || {});
+      if (!response) return queue(body, response, answer || {});
+      handle(response, answer || {}, body);
     }
 
-    function handle(response, answer) {
-      if (!response) return retryLater("network", answer, null);
+    // Not sent for the network: into the outbox (the service worker sends it when the network
+    // returns, where the browser has Background Sync), and this page keeps retrying while open.
+    async function queue(body, response, answer) {
+      lastBody = body;
+      await S.idb.put(outboxKey(body.submission_id), { url: data.apiUrl || "/api/submissions", body, queued_at: new Date().toISOString() });
+      showQueue(true);
+      if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.ready.then((reg) => reg.sync && reg.sync.register("swanilai-outbox")).catch(() => {});
+      }
+      retryLater("network", answer, response);
+      reveal(page.sendStatus);
+    }
+
+    const outboxKey = (id) => `outbox:${page.scheme.id}:${id}`;
+
+    function showQueue(on) {
+      const box = document.getElementById("outbox");
+      if (box) box.hidden = !on;
+    }
+
+    // Bring a message into view with what it is about (the Kirim button above it) still on screen.
+    function reveal(node) {
+      S.reveal(node.previousElementSibling || node);
+    }
+
+    function handle(response, answer, body) {
       const code = response.status;
       if ((code === 200 || code === 201) && answer.submission_id) {
-        return parts.receipt.succeed(answer, "Terima kasih. Asesmen mandiri Anda telah diterima.");
+        return delivered(answer, body, "Terima kasih. Asesmen mandiri Anda telah diterima.");
       }
       if (code === 409 && answer.error === "scheme_outdated") return outdated(answer);
-      if (code === 409 && answer.error === "submission_conflict" && answer.receipt) {
-        return parts.receipt.succeed(answer.receipt, answer.message || checks.error("submission_conflict"));
+      if (code === 409 && (answer.error === "submission_conflict" || answer.error === "already_revised") && answer.receipt) {
+        return delivered(answer.receipt, body, answer.message || checks.error(answer.error));
       }
       if (code === 429 || code >= 500 || answer.retryable === true) return retryLater(code, answer, response);
       attempt = 0;
@@ -90,6 +135,13 @@
         return;
       }
       status(`${failure(code, answer)} ${KEPT}`, { retry: false });
+      reveal(page.sendStatus);
+    }
+
+    function delivered(answer, body, note) {
+      S.idb.remove(outboxKey(body.submission_id));
+      showQueue(false);
+      parts.receipt.succeed(answer, note, body);
     }
 
     // What went wrong, from the server's own message, else from the rule table's message for the
@@ -165,6 +217,31 @@
       }
     }
 
+    // On opening the page: a send still in the outbox goes again (or was sent meanwhile by the
+    // service worker, which left its receipt as "sent:<scheme id>:<submission id>").
+    async function resume() {
+      const id = draft.submissionId();
+      const done = await S.idb.get(`sent:${page.scheme.id}:${id}`);
+      if (done && done.answer && done.answer.submission_id === id) {
+        S.idb.remove(`sent:${page.scheme.id}:${id}`);
+        return delivered(done.answer, done.body, "Terima kasih. Asesmen mandiri Anda telah diterima.");
+      }
+      const waitingSend = await S.idb.get(outboxKey(id));
+      if (!waitingSend) return;
+      lastBody = waitingSend.body;
+      showQueue(true);
+      if (navigator.onLine) submit({ auto: true, again: true });
+      else retryLater("network", {}, null);
+    }
+
+    // The service worker sent a queued submission while this page was open.
+    function sentElsewhere(message) {
+      if (!message || message.scheme !== page.scheme.id || !message.answer) return;
+      if (message.answer.submission_id !== draft.submissionId() || busy) return;
+      S.idb.remove(`sent:${page.scheme.id}:${message.answer.submission_id}`);
+      delivered(message.answer, message.body || lastBody, "Terima kasih. Asesmen mandiri Anda telah diterima.");
+    }
+
     // A successful send ends any retrying.
     function settle() {
       attempt = 0;
@@ -175,6 +252,8 @@
     return {
       submit,
       afterReload,
+      resume,
+      sentElsewhere,
       settle,
       busy: () => busy,
       // Back online with a send still waiting: try at once.
