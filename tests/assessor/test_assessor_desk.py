@@ -11,7 +11,7 @@ from support.desk import table_from_template
 from support.records import make_record, store_record
 
 from handler.index import DynamoIndex, SqliteIndex
-from handler.store import LocalStore, S3Store
+from handler.store import S3Store
 from swanilai.localdesk import index_path
 from swanilai.testing import png
 
