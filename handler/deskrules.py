@@ -32,6 +32,12 @@ OUTCOME_LABELS = {
 STATE_LABELS = {NOT_REVIEWED: "Belum ditinjau", **OUTCOME_LABELS}
 # An outcome that sends the submission back to the candidate needs a note saying what to fix.
 NOTES_REQUIRED_FOR = ("perbaikan",)
+# Why an admin erased a candidate's data (POST /desk/erasures); only the code is logged.
+ERASURE_REASONS = {
+    "permintaan_subjek": "Permintaan asesi (subjek data)",
+    "retensi": "Masa simpan telah berakhir",
+    "lainnya": "Alasan lain",
+}
 
 # -- limits
 
@@ -76,6 +82,8 @@ LABELS = {
     "cursor": "Halaman berikutnya",
     "limit": "Jumlah per halaman",
     "format": "Format berkas",
+    "submission_id": "ID pengajuan",
+    "reason": "Alasan penghapusan",
 }
 
 _RELOAD = "Muat ulang halaman, lalu coba lagi."
@@ -109,6 +117,11 @@ MESSAGES = {
     "q.too_long": "{label} terlalu panjang: paling banyak {max} karakter.",
     "limit.invalid": "{label} harus bilangan 1 sampai {max}.",
     "format.invalid": "{label} hanya boleh xlsx atau csv.",
+    "submission_id.invalid": (
+        "{label} tidak valid: salin ID lengkap (36 karakter, seperti 0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69) "
+        "dari tanda terima atau dari daftar."
+    ),
+    "reason.invalid": "{label} hanya boleh permintaan_subjek, retensi, atau lainnya.",
 }
 
 ERRORS: dict[str, dict[str, Any]] = {
@@ -158,6 +171,14 @@ ERRORS: dict[str, dict[str, Any]] = {
         "message": (
             "Pengajuan ini tidak kami temukan. Mungkin baru saja diterima atau sudah dihapus; "
             "kembali ke daftar dan muat ulang."
+        ),
+    },
+    "erasure_not_found": {
+        "status": 404,
+        "retryable": False,
+        "message": (
+            "Tidak ada data dengan ID pengajuan ini, dan tidak ada catatan bahwa data ini pernah dihapus. "
+            "Periksa kembali ID pengajuan pada permintaan asesi."
         ),
     },
     "file_not_found": {
@@ -289,6 +310,7 @@ def desk_rules() -> dict[str, Any]:
         "outcome_labels": OUTCOME_LABELS,
         "state_labels": STATE_LABELS,
         "notes_required_for": list(NOTES_REQUIRED_FOR),
+        "erasure_reasons": ERASURE_REASONS,
         "limits": {
             "notes_max": NOTES_MAX,
             "element_note_max": ELEMENT_NOTE_MAX,

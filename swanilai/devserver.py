@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from handler import app, desk, indexer
+from handler import app, desk, erasure, indexer
 from handler.catalog import forget_schemes
 from handler.config import Config, utc_now
 from handler.deskconfig import DeskConfig
@@ -254,6 +254,7 @@ def start_desk(server: LocalServer) -> Store:
     server.local_endpoints[DESK_SESSION_PATH] = lambda method, body, headers: desk_session(auth, method, body, headers)
     desk.configure(DeskConfig(store=server.store, index=index, directory=auth))
     indexer.configure(DeskConfig(store=server.store, index=index))
+    erasure.configure(DeskConfig(store=server.store, index=index, clock=lambda: server.clock()))
     return IndexingStore(server.store, index, failed=_index_failed)
 
 
@@ -310,6 +311,7 @@ def run(server: LocalServer, site_dir: Path, catalog_dir: Path) -> int:
         app.configure(None)
         desk.configure(None)
         indexer.configure(None)
+        erasure.configure(None)
     return 0
 
 

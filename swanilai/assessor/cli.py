@@ -209,6 +209,11 @@ def pull_command(source: str, dest: Path, scheme: str | None, since: datetime | 
         f"pulled {summary.new} new, {summary.skipped} skipped (already here), {len(summary.failed)} failed "
         f"from {store.describe()} into {dest} in {time.monotonic() - started:.1f} s"
     )
+    if summary.erased:
+        say(
+            f"removed {len(summary.erased)} erased submission(s) from {dest}, as the source's erasure log "
+            f"says: {', '.join(summary.erased)}"
+        )
     if summary.failed:
         raise AssessorError(
             f"{len(summary.failed)} download(s) failed (first: {next(iter(summary.failed.values()))}): "
@@ -574,6 +579,81 @@ def reindex(runtime: Runtime, source: str, table: str | None, jobs: int) -> None
     say(
         f"indexed {done.indexed} submission(s) into {where} in {time.monotonic() - started:.1f} s "
         f"({done.removed} removed, {done.unreadable} unreadable skipped)"
+    )
+
+
+def _desk_index(store: Store, table: str | None):
+    """The desk's index beside a store: a directory's own SQLite (when serve made one), a bucket's --table."""
+    from handler.index import DynamoIndex, SqliteIndex
+    from swanilai.localdesk import index_path
+
+    if isinstance(store, LocalStore):
+        return SqliteIndex(index_path(store.root)) if index_path(store.root).is_file() else None
+    if table:
+        return DynamoIndex(table)
+    raise click.UsageError("a bucket's index is a DynamoDB table: give --table (the stack's DeskIndexTableName)")
+
+
+ERASURE_REASON_CHOICES = ("permintaan_subjek", "retensi", "lainnya")
+
+
+@cli.command(
+    "erase",
+    epilog="\b\nExamples:\n  assessor.py erase 0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69 --reason permintaan_subjek --store var\n"
+    "  assessor.py erase 0b5f8a47-... --reason permintaan_subjek --store s3://lsp-swanilai-submissions \\\n"
+    "      --table swanilai-desk-index",
+)
+@click.argument("submission_id", metavar="ID")
+@click.option(
+    "--reason",
+    type=click.Choice(ERASURE_REASON_CHOICES),
+    required=True,
+    help="permintaan_subjek: the candidate asked; retensi: past retention; lainnya: another reason",
+)
+@click.option(
+    "--store",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="SOURCE",
+    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
+)
+@click.option("--table", metavar="TABLE", help="the desk's DynamoDB index; required for s3:// sources")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.pass_obj
+def erase_command(runtime: Runtime, submission_id: str, reason: str, source: str, table: str | None, yes: bool) -> None:
+    """Erase one candidate's data for good: the submission, every revision before and after it, every version.
+
+    Records, markers, reviews, evidence files and uploads, in every version, and the desk's index
+    entries. An entry in SOURCE's erasure log (erasures/<YYYY>/<MM>/<id>.json) records the ids, the
+    time, who erased (your local account) and the reason, never the candidate's data. ID is the full
+    36-character id. Run again, it answers that the erasure was done before. Pulled copies lose the
+    submission on their next `assessor.py pull`.
+    """
+    from swanilai.assessor.erase import erase_submission, local_admin
+
+    wanted = submission_id.strip().lower()
+    store = open_source(source)
+    index = _desk_index(store, table)
+    with store_errors(store):
+        erased = erase_submission(
+            store,
+            index,
+            wanted,
+            reason=reason,
+            admin=local_admin(),
+            now=runtime.clock(),
+            confirm=lambda text: yes or click.confirm(f"{text}\nErase?", default=False, err=True),
+        )
+    if erased.again:
+        say(f"nothing left of {wanted}: it was erased before (erasure {erased.erasure_id})")
+        return
+    counts = erased.to_dict()["erased"]
+    say(
+        f"erased {', '.join(erased.submission_ids)}: {counts['objects']} object(s), {counts['versions']} "
+        f"version(s), {counts['reviews']} review(s), {counts['files']} file(s), {counts['index_entries']} index "
+        f"entr(y/ies); erasure {erased.erasure_id} logged in {store.describe()}"
     )
 
 

@@ -35,6 +35,7 @@ from handler.store import (
     parse_review_key,
 )
 from handler.wib import wib_day_start
+from swanilai.assessor.erase import forget_erased
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.files import disk_error, fsync_dir, write_atomically
 from swanilai.assessor.records import Warn, ignore, is_bookkeeping, skipped, too_large
@@ -53,6 +54,7 @@ class PullSummary:
     new: int = 0
     skipped: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # key: why
+    erased: tuple[str, ...] = ()  # submissions the source's erasure log names, removed from the copy
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ def pull(
         have = _local_sizes(dest)
     except OSError as exc:
         raise disk_error(exc, dest, "pull") from None
+    # Erased in the source: gone from the copy too, before the copy's days are counted.
+    with store_errors(source):
+        forgotten = forget_erased(source, dest, list(have), warn) if have else None
+    if forgotten and forgotten.files:
+        have = _local_sizes(dest)
     local_days = _day_totals(have)
     state = _load_state(dest, source)
     intact = {folder for folder, totals in state.days.items() if local_days.get(folder) == totals}
@@ -85,6 +92,7 @@ def pull(
     # Records and reviews are written once and never change: present with the same size means done.
     todo = [obj for obj in listing.wanted if have.get(obj.key) != obj.size]
     summary = PullSummary(skipped=len(listing.wanted) - len(todo) + sum(local_days[f][0] for f in listing.unlisted))
+    summary.erased = forgotten.submission_ids if forgotten else ()
     with _pull_lock(dest):
         _sweep_temporary_files(dest)
         try:

@@ -184,6 +184,20 @@ LAMBDA_MODULES = (
     "store",
     "submission",
     "upload",
+    # the desk's functions and the erasure function share the package
+    "account",
+    "desk",
+    "deskconfig",
+    "deskrules",
+    "erasure",
+    "export",
+    "index",
+    "indexer",
+    "render",
+    "reviews",
+    "text",
+    "wib",
+    "xlsx",
 )
 
 
