@@ -151,6 +151,13 @@ def csp_parameters(scan: SiteScan, api_url: str) -> dict[str, str]:
     return {"ApiOrigin": api_origin(api_url), "InlineScriptHashes": ",".join(scan.inline_script_hashes)}
 
 
+def retention_parameters() -> dict[str, str]:
+    """RetentionYears: the number of years site_src/privacy.yml tells candidates, so the bucket keeps to it."""
+    from swanilai.privacy import load_notice
+
+    return {"RetentionYears": str(load_notice().retention_years)}
+
+
 # The CSP the template composes from those parameters, evaluated here so that packaging can check
 # it against CloudFront's quota and tests can serve the very header CloudFront will send.
 CSP_MAX_LENGTH = 1783
@@ -371,7 +378,7 @@ def package(api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_B
         )
     print(f"Content-Security-Policy: {csp}", file=sys.stderr)
     stage_function(CATALOG_DIR)
-    parameters_file = write_parameters(parameters)
+    parameters_file = write_parameters({**parameters, **retention_parameters()})
     check_runtime_python()
     _run([sam_executable(), "build", "--template-file", str(TEMPLATE), "--build-dir", str(sam_build_dir)], "sam build")
     print(

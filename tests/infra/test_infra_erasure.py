@@ -118,6 +118,14 @@ def test_no_other_role_and_no_assessor_may_delete(app, holder, key, action):
     assert decide(Request(action, key, TLS), documents) == DENIED
 
 
+def test_assessors_read_the_erasure_log_so_pull_can_forget_and_their_boundary_agrees(app, pipeline):
+    read = Request("s3:GetObject", LOG_ENTRY, TLS)
+    policy = [app_document(app, "AssessorsPolicy")]
+    boundary = pipeline_document(pipeline, "AssessorUserBoundary")
+    assert (decide(read, policy), decide(read, policy, boundary)) == (ALLOWED, ALLOWED)
+    assert decide(Request("s3:PutObject", LOG_ENTRY, {**CREATE_ONLY, **TLS}), policy) == DENIED
+
+
 def test_the_erasure_role_is_the_only_grant_of_a_delete_in_the_template(app):
     granting = set()
     for name, spec in app["Resources"].items():
