@@ -15,7 +15,15 @@ from pathlib import Path
 import click
 
 from handler.record import RECORD_MAX_BYTES, RecordError, review_bytes
-from handler.store import AlreadyExists, LocalStore, Store, StoreUnavailable, TooLarge, make_private_dirs
+from handler.store import (
+    AlreadyExists,
+    LocalStore,
+    Store,
+    StoreUnavailable,
+    TooLarge,
+    make_private_dirs,
+    parse_record_key,
+)
 from swanilai.assessor.errors import AssessorError
 from swanilai.assessor.export import export_rows, write_csv, write_xlsx
 from swanilai.assessor.files import disk_error, write_atomically
@@ -655,6 +663,72 @@ def erase_command(runtime: Runtime, submission_id: str, reason: str, source: str
         f"version(s), {counts['reviews']} review(s), {counts['files']} file(s), {counts['index_entries']} index "
         f"entr(y/ies); erasure {erased.erasure_id} logged in {store.describe()}"
     )
+
+
+@cli.command(
+    "retention",
+    epilog="\b\nExample:\n  assessor.py retention --older-than-years 5 --store var",
+)
+@click.option(
+    "--older-than-years",
+    "years",
+    type=click.IntRange(1, 30),
+    required=True,
+    metavar="N",
+    help="the retention: retention_years in site_src/privacy.yml (RetentionYears in AWS)",
+)
+@click.option(
+    "--store",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="DIR",
+    help="the local store (build.py serve's var); a bucket's lifecycle rules do this in AWS",
+)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.pass_obj
+def retention_command(runtime: Runtime, years: int, source: str, yes: bool) -> None:
+    """List what in a local store is past retention, and remove it on confirmation.
+
+    The bucket's lifecycle rules, for a directory: every record, marker, review and evidence file
+    written more than N years ago (365 days a year and a leap day every four), and uploads under
+    incoming/ older than two days, each by its own write time. Removing goes through the erasure
+    path: the desk's index loses the records' entries, and one erasure log entry (reason retensi)
+    names them, so assessors' pulled copies lose them on their next pull.
+    """
+    from swanilai.assessor.erase import local_admin
+    from swanilai.assessor.retention import past_retention, sweep
+
+    store = open_source(source)
+    if not isinstance(store, LocalStore):
+        raise click.UsageError(
+            "in AWS the bucket's lifecycle rules expire what is past retention (RetentionYears); give a directory"
+        )
+    index = _desk_index(store, None)
+    now = runtime.clock()
+    with store_errors(store):
+        found = past_retention(store, index, years, now)
+        versions = found.plan.versions
+        if not versions:
+            say(
+                f"nothing in {store.describe()} is past the {years}-year retention (written before {found.cutoff:%Y-%m-%d})"
+            )
+            return
+        for submission_id, key in sorted(found.records.items(), key=lambda item: item[1]):
+            named = parse_record_key(key)
+            say(f"  {submission_id}  {named.scheme_id}  received {named.day:%Y-%m-%d} (UTC)")
+        others = len(versions) - len(found.records)
+        question = (
+            f"{len(found.records)} submission(s) and {others} other object(s) (reviews, evidence, markers, uploads) "
+            f"in {store.describe()} were written before {found.cutoff:%Y-%m-%d}, past the {years}-year retention. "
+            f"Remove them for good?"
+        )
+        if not (yes or click.confirm(question, default=False, err=True)):
+            raise AssessorError("nothing removed: not confirmed")
+        done = sweep(store, index, found, admin=local_admin(), now=now)
+    logged = f"; erasure {done.erasure_id} logged" if found.records else ""
+    say(f"removed {done.versions} object(s) of {len(found.records)} submission(s) past retention{logged}")
 
 
 def main(argv: list[str] | None = None) -> None:

