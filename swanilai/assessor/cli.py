@@ -731,5 +731,57 @@ def retention_command(runtime: Runtime, years: int, source: str, yes: bool) -> N
     say(f"removed {done.versions} object(s) of {len(found.records)} submission(s) past retention{logged}")
 
 
+@cli.command(
+    "bundle",
+    epilog="\b\nExample:\n  assessor.py bundle 0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69 --store s3://lsp-swanilai-submissions --pdf",
+)
+@click.argument("submission_id", metavar="ID")
+@click.option(
+    "--store",
+    "source",
+    envvar=SOURCE_ENV,
+    show_envvar=True,
+    required=True,
+    metavar="SOURCE",
+    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
+)
+@click.option("--pdf", is_flag=True, help="also the filled forms as PDF (needs Chromium)")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="where to write the zip  [default: data-<ID>.zip here]",
+)
+@click.pass_obj
+def bundle_command(runtime: Runtime, submission_id: str, source: str, pdf: bool, out: Path | None) -> None:
+    """Export one candidate's data, on their request, as a zip: JSON, their files and the filled forms.
+
+    Everything kept about the submission and every revision before and after it, in its current
+    version: each record as stored, the reviews, the evidence files under the names the candidate
+    gave them, the filled FR.APL.02 (HTML, and PDF with --pdf), a manifest with SHA-256s and a note
+    in Bahasa Indonesia. ID is the full 36-character id. The file is readable by you alone: send it
+    to the candidate over a channel the LSP trusts.
+    """
+    from swanilai.assessor.bundle import collect, zipped
+
+    wanted = submission_id.strip().lower()
+    store = open_source(source)
+    out = out or Path(f"data-{wanted}.zip")
+    try:
+        from swanilai.privacy import load_notice
+
+        controller = load_notice().controller
+    except Exception:  # noqa: BLE001 - the note then names no controller; the data is what matters
+        controller = ""
+    with PdfWriter(warn) if pdf else nullcontext() as writer, store_errors(store):
+        found = collect(store, wanted, now=runtime.clock(), pdf=writer.write if writer else None, controller=controller)
+    try:
+        make_private_dirs(out.resolve().parent)
+        write_atomically(out, zipped(found))
+    except OSError as exc:
+        raise disk_error(exc, out.parent, "bundle") from None
+    say(f"wrote {len(found.files)} file(s) of {', '.join(found.submission_ids)} to {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="assessor.py")
