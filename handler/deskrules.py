@@ -310,7 +310,8 @@ def desk_rules() -> dict[str, Any]:
         "outcome_labels": OUTCOME_LABELS,
         "state_labels": STATE_LABELS,
         "notes_required_for": list(NOTES_REQUIRED_FOR),
-        "erasure_reasons": ERASURE_REASONS,
+        # A list: the page shows them in this order (a JSON object's keys may come out sorted).
+        "erasure_reasons": [{"code": code, "label": label} for code, label in ERASURE_REASONS.items()],
         "limits": {
             "notes_max": NOTES_MAX,
             "element_note_max": ELEMENT_NOTE_MAX,
