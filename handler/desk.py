@@ -107,6 +107,10 @@ class DeskLog:
     route: str = ""
     error: str | None = None
     store_error: str | None = None
+    # Access to one submission (UU 27/2022): who (the account's sub), which id, when; never its content.
+    sub: str | None = None
+    submission_id: str | None = None
+    at: str | None = None
 
     def line(self, status: int, duration_ms: float) -> dict[str, Any]:
         fields = {
@@ -114,6 +118,9 @@ class DeskLog:
             "event": "desk_request",
             "request_id": self.request_id,
             "route": self.route,
+            "sub": self.sub,
+            "submission_id": self.submission_id,
+            "at": self.at,
             "status": status,
             "error": self.error,
             "store_error": self.store_error,
@@ -155,6 +162,7 @@ def handle(event: dict[str, Any], config: DeskConfig, trace: DeskLog) -> dict[st
         if route_key.split(" ", 1)[0] != method_of(event):
             raise DeskError("method_not_allowed", headers={"allow": route_key.split(" ", 1)[0]})
         account = authorise(event, route.groups)
+        note_access(trace, account, event, config)
         call = Call(
             event,
             config,
@@ -177,6 +185,15 @@ def handle(event: dict[str, Any], config: DeskConfig, trace: DeskLog) -> dict[st
         trace.store_error = exc.code or "index"
         trace.error = "index_unavailable"
         return error_response(DeskError("index_unavailable", headers={"retry-after": "5"}), trace.request_id)
+
+
+def note_access(trace: DeskLog, account: Account, event: dict[str, Any], config: DeskConfig) -> None:
+    """A route about one submission logs who asked for which one, and when (never what it holds)."""
+    submission_id = str((event.get("pathParameters") or {}).get("submission_id", "")).lower()
+    if _ID.match(submission_id):
+        from handler.record import utc_timestamp
+
+        trace.sub, trace.submission_id, trace.at = account.sub, submission_id, utc_timestamp(config.clock())
 
 
 def authorise(event: dict[str, Any], groups: tuple[str, ...]) -> Account:

@@ -58,3 +58,22 @@ def test_an_erasure_that_fails_midway_logs_where_not_what(local_chain, monkeypat
     (failure,) = [line for line in chain.logs if line.get("event") == "unhandled_exception"]
     assert failure["exception"] == "OSError" and "detail" not in failure
     assert "Siti" not in "\n".join(every_log_line(chain, capsys, caplog))
+
+
+def test_desk_access_to_a_submission_logs_who_which_and_when_and_nothing_of_it(local_chain):
+    chain = local_chain
+    chain.logs.clear()
+    for route in ("GET /desk/submissions/{submission_id}", "GET /desk/submissions/{submission_id}/form"):
+        answer = desk.lambda_handler(event(route, parameters={"submission_id": FIRST}, caller=ASSESSOR), None)
+        assert answer["statusCode"] == 200
+    desk.lambda_handler(event("GET /desk/me", caller=ASSESSOR), None)
+    lines = [line for line in chain.logs if line.get("event") == "desk_request"]
+    assert [(line["route"], line.get("sub"), line.get("submission_id"), line.get("at")) for line in lines] == [
+        ("GET /desk/submissions/{submission_id}", ASSESSOR["sub"], FIRST, "2026-11-23T23:30:02.123Z"),
+        ("GET /desk/submissions/{submission_id}/form", ASSESSOR["sub"], FIRST, "2026-11-23T23:30:02.123Z"),
+        ("GET /desk/me", None, None, None),  # no submission: no account in the log either
+    ]
+    text = json.dumps(chain.logs, ensure_ascii=False)
+    assert ASSESSOR["name"] not in text and ASSESSOR["email"] not in text
+    for personal in chain.personal_data():
+        assert personal not in text
