@@ -36,6 +36,27 @@ PHONE_USER_AGENT = (
 )
 
 
+# Chromium as the tests and benches drive it (Debian's package; Playwright cannot download browsers here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 360, "height": 780},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "id-ID",
+    "timezone_id": "Asia/Jakarta",
+}
+
+
 def png(width: int = 40, height: int = 12, noise: bool = False) -> bytes:
     """A valid PNG: a grey stroke on white, or random noise (large, barely compressible)."""
     rows = []
