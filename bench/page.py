@@ -27,7 +27,7 @@ from pathlib import Path
 from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_SCHEMES = ROOT / "tests" / "fixtures" / "schemes"
+FIXTURE_SCHEMES = ROOT / "tests" / "fixtures" / "schemes"  # the tests' copy of the seed: figures stay comparable
 
 SEED = "/skema/konsultasi-manajemen-pemasaran/"
 BARE = "/bare/"
@@ -167,6 +167,9 @@ def photo_shrink_ms(page, width: int = 4000, height: int = 3000) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help, nothing else
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,12 +31,7 @@ DESK_LINK_LABEL = "assessors' desk:"  # how `build.py serve` introduces the desk
 SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
 # The secret of a status link, as the page makes it: 256 random bits in base64url, no padding.
 STATUS_KEY = "q8Zb3m1Yc0rW9VdP4sTgHn7LkXe2FaJu6oQiRy5ENwM"
-PHONE_USER_AGENT = (
-    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
-)
-
-
-# Chromium as the tests and benches drive it (Debian's package; Playwright cannot download browsers here).
+# Chromium as tests and benchmarks drive it (Debian's package; Playwright adds nothing of its own).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -55,6 +50,10 @@ PHONE = {
     "locale": "id-ID",
     "timezone_id": "Asia/Jakarta",
 }
+
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
 
 
 def png(width: int = 40, height: int = 12, noise: bool = False) -> bytes:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-# The launch settings and the phone are shared with bench/page.py, so they live in swanilai/testing.py.
-from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: F401  (re-exported for the tests)
+# One definition, shared with bench/ (which may not import the tests' support).
+from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: F401
 
 LAPTOP = {
     "viewport": {"width": 1280, "height": 800},
