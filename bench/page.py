@@ -19,17 +19,15 @@ import functools
 import gzip
 import re
 import shutil
-import sys
 import tempfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
-from support.schemes import FIXTURE_SCHEMES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_SCHEMES = ROOT / "tests" / "fixtures" / "schemes"  # the tests' copy of the seed: figures stay comparable
 
 SEED = "/skema/konsultasi-manajemen-pemasaran/"
 BARE = "/bare/"
@@ -169,6 +167,9 @@ def photo_shrink_ms(page, width: int = 4000, height: int = 3000) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help, nothing else
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -271,9 +271,14 @@ def record_problems(answer: Answer, scheme: Scheme) -> list[Problem]:
         "scheme": {"id": data["scheme"]["id"], "version": data["scheme"]["version"]},
         "submission_id": data["submission_id"],
         "candidate": data["candidate"],
-        "answers": data["answers"],
+        "answers": {
+            key: {**answer, "files": [{k: v for k, v in f.items() if k != "key"} for f in answer.get("files", [])]}
+            for key, answer in data["answers"].items()
+        },
         "declaration": data["declaration"],
         "signature": signature.get("data_url") or signature.get("text"),
+        "consent": data["consent"],
+        "status_key_sha256": data["status_key_sha256"],
     }
     try:
         again = validate_submission(payload, scheme).content()

@@ -146,9 +146,38 @@ def api_origin(api_url: str) -> str:
     return f"https://{parts.netloc}"
 
 
-def csp_parameters(scan: SiteScan, api_url: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class DeskSignIn:
+    """Where the desk page signs assessors in: the stack's DeskSignInUrl and DeskClientId outputs."""
+
+    url: str  # the user pool's managed login, https://<prefix>.auth.<region>.amazoncognito.com
+    client_id: str
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise PublishError(f"the stack's DeskSignInUrl {self.url!r} is not an https:// URL")
+        return f"https://{parts.netloc}"
+
+    def page_settings(self) -> dict[str, str]:
+        """mkdocs `extra.cognito`, which the desk page reads (site_src/overrides/desk.html)."""
+        return {"domain": self.origin, "client_id": self.client_id}
+
+
+def desk_sign_in(outputs: dict[str, str]) -> DeskSignIn | None:
+    """The desk's sign-in from the stack's outputs; None before the stack (or its user pool) exists."""
+    url, client_id = outputs.get("DeskSignInUrl"), outputs.get("DeskClientId")
+    return DeskSignIn(url, client_id) if url and client_id else None
+
+
+def csp_parameters(scan: SiteScan, api_url: str, sign_in: DeskSignIn | None = None) -> dict[str, str]:
     """The template parameters that shape the site's Content-Security-Policy."""
-    return {"ApiOrigin": api_origin(api_url), "InlineScriptHashes": ",".join(scan.inline_script_hashes)}
+    return {
+        "ApiOrigin": api_origin(api_url),
+        "AuthOrigin": sign_in.origin if sign_in else "",
+        "InlineScriptHashes": ",".join(scan.inline_script_hashes),
+    }
 
 
 def retention_parameters() -> dict[str, str]:
@@ -356,11 +385,18 @@ class Package:
     built_template: Path
 
 
-def package(api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_BUILD_DIR) -> Package:
-    """Build site and catalog in one run, check the site against its CSP, stage and `sam build`."""
+def package(
+    api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_BUILD_DIR, sign_in: DeskSignIn | None = None
+) -> Package:
+    """Build site and catalog in one run, check the site against its CSP, stage and `sam build`.
+
+    `sign_in` (the stack's Cognito, once it exists) goes into the desk page and the CSP; without
+    it the desk page offers only the local server's sign-in links.
+    """
 
     try:
-        build.build(api_url=api_url, site_dir=site_dir, catalog_dir=CATALOG_DIR)
+        cognito = sign_in.page_settings() if sign_in else None
+        build.build(api_url=api_url, site_dir=site_dir, catalog_dir=CATALOG_DIR, cognito=cognito)
     except build.BuildError as exc:
         raise PublishError(str(exc)) from None
     scan = scan_site(site_dir)
@@ -369,7 +405,7 @@ def package(api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_B
             "the built site would break under its Content-Security-Policy:\n  " + "\n  ".join(scan.problems)
         )
     check_same_schemes(CATALOG_DIR, site_dir)
-    parameters = csp_parameters(scan, api_url)
+    parameters = csp_parameters(scan, api_url, sign_in)
     csp = site_csp(parameters)
     if len(csp) > CSP_MAX_LENGTH:
         raise PublishError(
@@ -504,7 +540,7 @@ def deploy(
         )
         sam_deploy(package(build_placeholder_url()), stack_name, region, overrides, s3_bucket, role_arn)
         outputs = stack_outputs(cloudformation, stack_name) or {}
-    built = package(outputs["ApiUrl"])
+    built = package(outputs["ApiUrl"], sign_in=desk_sign_in(outputs))
     sam_deploy(built, stack_name, region, overrides, s3_bucket, role_arn)
     outputs = stack_outputs(cloudformation, stack_name) or {}
     result = sync_site(boto3.client("s3", region_name=region), outputs["SiteBucketName"], SITE_DIR)

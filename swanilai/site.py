@@ -52,8 +52,13 @@ def build(
     scheme_dir: Path = SCHEME_DIR,
     catalog_dir: Path = CATALOG_DIR,
     lang: str = DEFAULT_LANG,
+    cognito: dict[str, str] | None = None,
 ) -> None:
-    """Check, compile the catalog, and build the static site with mkdocs-material."""
+    """Check, compile the catalog, and build the static site with mkdocs-material.
+
+    `cognito` ({domain, client_id}: the deployed user pool's managed login) makes the desk page
+    sign in there; without it the desk page takes the local server's one-time links.
+    """
     result = check(scheme_dir, quiet=True, lang=lang)
     if result.errors:
         refused = phrase("build.refused", errors=len(result.errors), dir=display_path(scheme_dir))
@@ -62,11 +67,11 @@ def build(
         write_catalog(result.schemes, catalog_dir)
     except NoticeError as exc:
         raise BuildError(exc.render(lang)) from None
-    _mkdocs_build(api_url, site_dir, catalog_dir)
+    _mkdocs_build(api_url, site_dir, catalog_dir, cognito)
     print(f"built {len(result.schemes)} scheme page(s) into {display_path(site_dir)}/", file=sys.stderr)
 
 
-def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path) -> None:
+def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path, cognito: dict[str, str] | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -76,6 +81,8 @@ def _mkdocs_build(api_url: str, site_dir: Path, catalog_dir: Path) -> None:
     config = load_config(str(MKDOCS_YML), site_dir=str(site_dir))
     config["extra"]["api_url"] = api_url
     config["extra"]["catalog_dir"] = str(catalog_dir)
+    if cognito:
+        config["extra"]["cognito"] = cognito
     try:
         mkdocs_build(config)
     except MkDocsException as exc:

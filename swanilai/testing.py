@@ -31,6 +31,26 @@ DESK_LINK_LABEL = "assessors' desk:"  # how `build.py serve` introduces the desk
 SUBMISSION_ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
 # The secret of a status link, as the page makes it: 256 random bits in base64url, no padding.
 STATUS_KEY = "q8Zb3m1Yc0rW9VdP4sTgHn7LkXe2FaJu6oQiRy5ENwM"
+# Chromium as tests and benchmarks drive it (Debian's package; Playwright adds nothing of its own).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 360, "height": 780},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "id-ID",
+    "timezone_id": "Asia/Jakarta",
+}
+
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
 )

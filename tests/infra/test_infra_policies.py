@@ -45,6 +45,10 @@ APP_NAMES = {
     "SiteDistribution": "E2QWRUHAPOMQZL",
     "SubmissionTopic": f"arn:aws:sns:{REGION}:{ACCOUNT}:swanilai-SubmissionTopic-AbCdEfGhIjKl",
     "SubmitFunctionLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-submit-function:*",
+    "DeskFunctionLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-desk-function:*",
+    "DeskIndexerLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-desk-indexer:*",
+    "DeskIndexTable.Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/swanilai-DeskIndexTable-1A2B3C4D5E6F",
+    "DeskUserPool.Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_AbCdEfGhI",
 }
 PIPELINE_NAMES = {
     "AWS::Partition": "aws",
@@ -501,6 +505,27 @@ EXECUTION_CASES = [
         DENIED,
     ),
     ("configure API access log delivery", Request("logs:CreateLogDelivery", "*"), ALLOWED),
+    (
+        "create the desk's index table",
+        Request("dynamodb:CreateTable", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/swanilai-DeskIndexTable-1A2B"),
+        ALLOWED,
+    ),
+    (
+        "delete another table",
+        Request("dynamodb:DeleteTable", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/payroll"),
+        DENIED,
+    ),
+    ("create the desk's user pool", Request("cognito-idp:CreateUserPool", "*"), ALLOWED),
+    (
+        "create the indexer's event rule",
+        Request("events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/swanilai-DeskIndexerRecords-1A2B"),
+        ALLOWED,
+    ),
+    (
+        "change another event rule",
+        Request("events:PutTargets", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/payroll-nightly"),
+        DENIED,
+    ),
     ("read packaged code", Request("s3:GetObject", f"arn:aws:s3:::{ARTIFACTS}/abc123"), ALLOWED),
 ]
 
@@ -614,7 +639,7 @@ def template_roles(app: dict) -> list[str]:
 
 
 def test_every_role_of_the_app_carries_the_boundary_under_the_stacks_path(app):
-    assert template_roles(app) == ["SubmitFunctionRole"]
+    assert template_roles(app) == ["SubmitFunctionRole", "DeskFunctionRole", "DeskIndexerRole"]
     for name in template_roles(app):
         properties = app["Resources"][name]["Properties"]
         assert properties["PermissionsBoundary"] == {
@@ -640,7 +665,26 @@ def test_every_permission_of_the_apps_roles_fits_in_the_boundary(app, pipeline):
             for action in as_list(statement["Action"]):
                 for resource in as_list(statement["Resource"]):
                     example = resource.replace("*", "konsultasi/2026/11/25/x.json")
-                    assert decide(Request(action, example), documents, boundary) == ALLOWED, (name, action, resource)
+                    context = satisfying(statement.get("Condition", {}))
+                    assert decide(Request(action, example, context), documents, boundary) == ALLOWED, (
+                        name,
+                        action,
+                        resource,
+                    )
+
+
+def satisfying(condition: dict) -> dict[str, str]:
+    """A request context that meets a statement's own condition (the boundary is what is tested)."""
+    context = {}
+    for operator, pairs in condition.items():
+        for key, values in pairs.items():
+            value = as_list(values)[0]
+            if operator == "Null":
+                if value == "false":
+                    context[key] = "*"
+            elif operator in ("StringEquals", "StringLike", "ArnEquals", "ArnLike"):
+                context[key] = value.replace("*", "konsultasi/x")
+    return context
 
 
 def test_the_stacks_log_groups_are_named_for_the_boundary(app):
@@ -652,6 +696,8 @@ def test_the_stacks_log_groups_are_named_for_the_boundary(app):
     assert names == {
         "SubmitFunctionLogGroup": {"Fn::Sub": "${AWS::StackName}-submit-function"},
         "SubmissionApiLogGroup": {"Fn::Sub": "${AWS::StackName}-api-access"},
+        "DeskFunctionLogGroup": {"Fn::Sub": "${AWS::StackName}-desk-function"},
+        "DeskIndexerLogGroup": {"Fn::Sub": "${AWS::StackName}-desk-indexer"},
     }
 
 

@@ -167,12 +167,10 @@ def test_function_is_arm64_python_with_the_handler_entry_point(template):
     assert function["Runtime"] == publish.RUNTIME_PYTHON
 
 
-def handler_environment_names() -> set[str]:
-    """Every environment variable name handler/*.py reads (os.environ[...], .get(...), os.getenv(...))."""
+def handler_environment_names(*modules: str) -> set[str]:
+    """Every environment variable name the given handler modules read (os.environ[...], .get(...), os.getenv(...))."""
     names = set()
-    for path in sorted((ROOT / "handler").glob("*.py")):
-        if path.name == "localserver.py":
-            continue
+    for path in sorted(ROOT / "handler" / f"{module}.py" for module in modules):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             key = None
             if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
@@ -183,12 +181,26 @@ def handler_environment_names() -> set[str]:
             # the handler also reads each one by its literal name, which is what counts here.
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 names.add(key.value)
-    return names - LOCAL_ONLY_ENVIRONMENT
+    return names
 
 
-def test_template_sets_exactly_the_environment_the_handler_reads(template):
-    variables = resource(template, "SubmitFunction")["Properties"]["Environment"]["Variables"]
-    assert set(variables) == handler_environment_names()
+def test_only_the_configuration_modules_read_the_environment():
+    readers = {p.stem for p in (ROOT / "handler").glob("*.py") if handler_environment_names(p.stem)}
+    assert readers == {"config", "deskconfig"}
+
+
+@pytest.mark.parametrize(
+    "function, modules, leave_out",
+    [
+        ("SubmitFunction", ("config",), set()),
+        ("DeskFunction", ("deskconfig",), set()),
+        # The indexer has no user pool to talk to (desk_config_from_environment(with_directory=False)).
+        ("DeskIndexerFunction", ("deskconfig",), {"USER_POOL_ID"}),
+    ],
+)
+def test_template_sets_exactly_the_environment_the_handler_reads(template, function, modules, leave_out):
+    variables = resource(template, function)["Properties"]["Environment"]["Variables"]
+    assert set(variables) == handler_environment_names(*modules) - leave_out
 
 
 def test_function_environment_names_the_bucket_and_the_site_origin(template):
@@ -243,6 +255,8 @@ def test_bucket_policy_denies_every_request_without_tls(template, bucket, policy
 def test_each_new_record_notifies_the_topic_through_s3(template):
     bucket = resource(template, "SubmissionsBucket")["Properties"]
     assert bucket["NotificationConfiguration"] == {
+        # The desk's indexer takes every object event through EventBridge (a rule per function).
+        "EventBridgeConfiguration": {"EventBridgeEnabled": True},
         "TopicConfigurations": [
             {
                 "Event": "s3:ObjectCreated:*",
@@ -253,7 +267,7 @@ def test_each_new_record_notifies_the_topic_through_s3(template):
                     }
                 },
             }
-        ]
+        ],
     }
     (grant,) = statements(resource(template, "SubmissionTopicPolicy")["Properties"]["PolicyDocument"])
     assert (grant["Principal"], grant["Action"]) == ({"Service": "s3.amazonaws.com"}, "sns:Publish")
@@ -276,7 +290,8 @@ def test_api_takes_post_submissions_throttled_with_cors_for_the_site(template):
         },
     }
     assert api["CorsConfiguration"]["AllowOrigins"] == [{"Fn::Sub": "https://${SiteDistribution.DomainName}"}]
-    assert api["CorsConfiguration"]["AllowMethods"] == ["POST"]
+    # GET: the desk's reads and a candidate's status; nothing else crosses origins.
+    assert api["CorsConfiguration"]["AllowMethods"] == ["GET", "POST"]
     assert api["RouteSettings"]["POST /submissions"] == {
         "ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
         "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"},

@@ -65,7 +65,7 @@ def test_send_with_a_file_status_on_a_second_device_review_and_revision(served, 
             reviewed_at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
             assessor_name="Andriansyah",
             registration="MET.000.001234 2020",
-            recommendation="perbaikan",
+            outcome="perbaikan",
             notes="Lengkapi bukti unit 1.",
         )
         open_store(var).create(review.key, review_bytes(review))
@@ -88,7 +88,7 @@ def test_send_with_a_file_status_on_a_second_device_review_and_revision(served, 
         other.close()
 
     revised = next(r for r in records(var) if r["submission_id"] != kept["submission_id"])
-    assert revised["revises"] == kept["submission_id"]
+    assert revised["revises"] == {"submission_id": kept["submission_id"]}
     marker = var / "submissions" / seed.id / "revised-by" / f"{kept['submission_id']}.marker"
     assert json.loads(marker.read_text())["submission_id"] == revised["submission_id"]
 

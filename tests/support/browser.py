@@ -7,25 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
-PHONE = {
-    "viewport": {"width": 360, "height": 780},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-    "timezone_id": "Asia/Jakarta",
-}
-
+# One definition, shared with bench/ (which may not import the tests' support).
+from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: F401
 
 LAPTOP = {
     "viewport": {"width": 1280, "height": 800},

@@ -166,7 +166,7 @@
       frame.style.height = `${doc.documentElement.scrollHeight + 4}px`;
       // A box that scrolls sideways must be reachable by keyboard, and say so.
       const wrap = $("detail-frame-wrap");
-      const scrolls = frame.style.width !== "";
+      const scrolls = wrap.scrollWidth > wrap.clientWidth;
       if (scrolls) wrap.tabIndex = 0;
       else wrap.removeAttribute("tabindex");
       wrap.setAttribute("aria-label", scrolls ? "Formulir FR.APL.02 terisi, dapat digulir ke samping" : "Formulir FR.APL.02 terisi");
