@@ -46,6 +46,7 @@ APP_NAMES = {
     "SubmissionTopic": f"arn:aws:sns:{REGION}:{ACCOUNT}:swanilai-SubmissionTopic-AbCdEfGhIjKl",
     "SubmitFunctionLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-submit-function:*",
     "DeskFunctionLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-desk-function:*",
+    "ErasureFunctionLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-erasure-function:*",
     "DeskIndexerLogGroup.Arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:swanilai-desk-indexer:*",
     "DeskIndexTable.Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/swanilai-DeskIndexTable-1A2B3C4D5E6F",
     "DeskUserPool.Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_AbCdEfGhI",
@@ -639,7 +640,7 @@ def template_roles(app: dict) -> list[str]:
 
 
 def test_every_role_of_the_app_carries_the_boundary_under_the_stacks_path(app):
-    assert template_roles(app) == ["SubmitFunctionRole", "DeskFunctionRole", "DeskIndexerRole"]
+    assert template_roles(app) == ["SubmitFunctionRole", "ErasureFunctionRole", "DeskFunctionRole", "DeskIndexerRole"]
     for name in template_roles(app):
         properties = app["Resources"][name]["Properties"]
         assert properties["PermissionsBoundary"] == {
@@ -698,6 +699,7 @@ def test_the_stacks_log_groups_are_named_for_the_boundary(app):
         "SubmissionApiLogGroup": {"Fn::Sub": "${AWS::StackName}-api-access"},
         "DeskFunctionLogGroup": {"Fn::Sub": "${AWS::StackName}-desk-function"},
         "DeskIndexerLogGroup": {"Fn::Sub": "${AWS::StackName}-desk-indexer"},
+        "ErasureFunctionLogGroup": {"Fn::Sub": "${AWS::StackName}-erasure-function"},
     }
 
 
