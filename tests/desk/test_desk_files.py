@@ -8,16 +8,23 @@ name, size and SHA-256, each marked with its SHA-256 so the desk page can offer 
 from __future__ import annotations
 
 import hashlib
+import http.client
+import json
+import threading
+import uuid
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
+from support.desk import event as desk_event
 from support.desk import make_desk
 from support.records import make_record, store_record
 
-from handler import desk, indexer
+from handler import app, desk, indexer
 from handler.deskconfig import DeskConfig, S3FileLinks
-from handler.store import S3Store
+from handler.store import AlreadyExists, S3Store
+from swanilai import localfiles
+from swanilai.devserver import open_server, start
 
 FORM = "GET /desk/submissions/{submission_id}/form"
 FILE = "GET /desk/submissions/{submission_id}/files/{sha256}"
@@ -108,3 +115,106 @@ def test_a_file_the_submission_does_not_list_is_404(s3_desk, seed):
     other = hashlib.sha256(b"not listed").hexdigest()
     answer = s3_desk.call(FILE, parameters={"submission_id": record["submission_id"], "sha256": other})
     assert (answer.status, answer.json["error"]) == (404, "file_not_found")
+
+
+# -- locally (`build.py serve`): the server's own signed links stand in for S3's presigned GETs
+
+
+@pytest.fixture(scope="module")
+def served(site_dir, catalog_dir, tmp_path_factory):
+    server = open_server(0, tmp_path_factory.mktemp("files") / "var")
+    start(server, site_dir, catalog_dir)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    app.configure(None)
+    desk.configure(None)
+    indexer.configure(None)
+
+
+def get(server, url: str) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
+    assert (parts.hostname, parts.port) == ("127.0.0.1", server.server_address[1])
+    connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=30)
+    try:
+        connection.request("GET", f"{parts.path}?{parts.query}")
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def local_link(server, seed) -> tuple[dict, str]:
+    record, files = with_files(seed)
+    record["submission_id"] = str(uuid.uuid4())
+    for listed_files in files.values():
+        for item in listed_files:
+            item["key"] = item["key"].replace("0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69", record["submission_id"])
+    store_record(server.store, record)
+    pdf = files[seed.element_keys()[0]][0]
+    try:
+        server.store.create(pdf["key"], PDF)
+    except AlreadyExists:
+        pass
+    raw = desk.lambda_handler(
+        desk_event(FILE, parameters={"submission_id": record["submission_id"], "sha256": pdf["sha256"]}), None
+    )
+    assert raw["statusCode"] == 200, raw["body"]
+    return pdf, json.loads(raw["body"])["url"]
+
+
+def test_locally_a_file_downloads_under_its_own_name_through_the_servers_link(served, seed):
+    pdf, url = local_link(served, seed)
+    assert url.startswith(f"http://127.0.0.1:{served.server_address[1]}/api/local-files?")
+    status, headers, body = get(served, url)
+    assert (status, body) == (200, PDF)
+    assert headers["content-type"] == "application/pdf"
+    assert headers["content-disposition"] == "attachment; filename*=UTF-8''Sertifikat%20%3CBNSP%3E.pdf"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def _tampered(case: str, url: str, server) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if case == "another-name":
+        query["name"] = "lain.pdf"
+    elif case == "another-key":
+        query["key"] = query["key"].replace(".pdf", ".jpg")
+    elif case == "no-signature":
+        del query["signature"]
+    elif case == "a-record-not-evidence":
+        query["key"] = "submissions/konsultasi-manajemen-pemasaran/2026/11/23/x.json"
+        query["signature"] = localfiles.signature(server.upload_secret, query)
+    elif case == "later-expiry":
+        query["expires"] = str(int(query["expires"]) + 3600)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}"
+
+
+@pytest.mark.parametrize(
+    "case, status, code",
+    [
+        ("another-name", 403, "SignatureDoesNotMatch"),
+        ("another-key", 403, "SignatureDoesNotMatch"),
+        ("later-expiry", 403, "SignatureDoesNotMatch"),
+        ("no-signature", 403, "AccessDenied"),
+        ("a-record-not-evidence", 403, "AccessDenied"),
+    ],
+)
+def test_locally_a_link_changed_in_any_part_is_refused(served, seed, case, status, code):
+    _, url = local_link(served, seed)
+    answer, _, body = get(served, _tampered(case, url, served))
+    assert (answer, body.split(b"<Code>")[1].split(b"</Code>")[0].decode()) == (status, code)
+
+
+@pytest.mark.clock
+def test_locally_a_link_expires_after_five_minutes(served, seed):
+    _, url = local_link(served, seed)
+    real = served.clock
+    try:
+        served.clock = lambda: real() + timedelta(minutes=5, seconds=1)
+        status, _, body = get(served, url)
+    finally:
+        served.clock = real
+    assert status == 403 and b"<Message>Request has expired</Message>" in body
