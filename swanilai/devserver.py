@@ -6,7 +6,10 @@ server is the HTTP API of `infra/template.yaml` (swanilai/routes.py): a request 
 becomes the payload format 2.0 event API Gateway would send (route key, path parameters, query,
 and for an authorized route the claims a local verifier vouched for), handled by the function the
 template names; any other method on a declared path goes to that path's function, which answers
-its own JSON 405; an undeclared path gets API Gateway's 404. Submissions go to
+its own JSON 405; an undeclared path gets API Gateway's 404. Two local-only endpoints stand in for
+S3 with a local store: /api/local-uploads takes evidence files as S3's presigned POST does
+(swanilai/localuploads.py) and /api/local-files hands them to the desk as a presigned GET does
+(swanilai/localfiles.py). Submissions go to
 a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3 itself honours
 AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). A silent connection is dropped after
 REQUEST_TIMEOUT; Ctrl-C answers the requests in flight and drops idle ones. Standard library only.
