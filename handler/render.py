@@ -14,6 +14,7 @@ Content-Security-Policy allows no inline style. Standard library only (Lambda).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -225,16 +226,31 @@ def _unit(record: Record, number: int, unit) -> str:
     return "\n".join(rows)
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _files(answer: Any) -> str:
-    """The evidence files an answer lists (records version 2), by name and size."""
+    """The evidence files an answer lists (records version 2), by name, size and SHA-256.
+
+    Each item carries its SHA-256 as `data-sha256`, which the desk page reads to offer the file's
+    download (GET .../files/{sha256}) beside it; the printed form shows the hash in groups of eight.
+    """
     files = getattr(answer, "files", None) or ()
     items = []
     for item in files:
         name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
         size = item.get("size") if isinstance(item, dict) else getattr(item, "size", None)
+        sha = item.get("sha256") if isinstance(item, dict) else getattr(item, "sha256", None)
         if isinstance(name, str):
             kb = f" ({max(1, int(size) // 1024)} KB)" if isinstance(size, int) else ""
-            items.append(f'<li class="file">{escape(name)}{kb}</li>')
+            if isinstance(sha, str) and _SHA256.fullmatch(sha):
+                grouped = " ".join(sha[i : i + 8] for i in range(0, 64, 8))
+                items.append(
+                    f'<li class="file" data-sha256="{sha}">{escape(name)}{kb}'
+                    f' <code class="sha256">SHA-256 {grouped}</code></li>'
+                )
+            else:
+                items.append(f'<li class="file">{escape(name)}{kb}</li>')
     return f'<ul class="files">{"".join(items)}</ul>' if items else ""
 
 

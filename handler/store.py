@@ -517,11 +517,18 @@ def s3_client(connections: int = 64):
     import botocore.session
     from botocore.config import Config
 
+    # Presigned POSTs (evidence uploads) and GETs (the desk's downloads) are followed by browsers:
+    # they must name the bucket's regional endpoint. botocore's default is the legacy global one
+    # (<bucket>.s3.amazonaws.com), which buckets of Regions launched after March 2019 (Jakarta among
+    # them) do not answer, and the site's CSP names the regional origin (UploadOrigin). A local
+    # endpoint (a moto server on 127.0.0.1) keeps path-style addressing.
+    local_endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
     config = Config(
         retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=3,
         read_timeout=10,
         max_pool_connections=connections,
+        s3=None if local_endpoint else {"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"},
     )
     core = botocore.session.get_session()
     # botocore parses every timestamp with dateutil, a large share of a small GET's cost.

@@ -6,7 +6,10 @@ server is the HTTP API of `infra/template.yaml` (swanilai/routes.py): a request 
 becomes the payload format 2.0 event API Gateway would send (route key, path parameters, query,
 and for an authorized route the claims a local verifier vouched for), handled by the function the
 template names; any other method on a declared path goes to that path's function, which answers
-its own JSON 405; an undeclared path gets API Gateway's 404. Submissions go to
+its own JSON 405; an undeclared path gets API Gateway's 404. Two local-only endpoints stand in for
+S3 with a local store: /api/local-uploads takes evidence files as S3's presigned POST does
+(swanilai/localuploads.py) and /api/local-files hands them to the desk as a presigned GET does
+(swanilai/localfiles.py). Submissions go to
 a local directory (LocalStore), or to S3 when SUBMISSIONS_BUCKET is set (boto3 itself honours
 AWS_ENDPOINT_URL_S3, e.g. a moto server on 127.0.0.1). A silent connection is dropped after
 REQUEST_TIMEOUT; Ctrl-C answers the requests in flight and drops idle ones. Standard library only.
@@ -33,12 +36,12 @@ from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from handler import app, desk, erasure, indexer
 from handler.catalog import forget_schemes
 from handler.config import Config, utc_now
-from handler.deskconfig import DeskConfig
+from handler.deskconfig import DeskConfig, FileLinks, S3FileLinks
 from handler.deskrules import DeskError
 from handler.fields import BODY_MAX_BYTES
 from handler.request import parse_json
@@ -46,7 +49,7 @@ from handler.response import json_text
 from handler.scheme import list_catalog
 from handler.store import S3Store, Store, StoreUnavailable, error_code, open_store
 from handler.upload import LocalUploads
-from swanilai import localuploads
+from swanilai import localfiles, localuploads
 from swanilai.localauth import LocalAuth
 from swanilai.localdesk import IndexingStore, open_index, users_path
 from swanilai.routes import Route, load_routes, resolve
@@ -56,6 +59,7 @@ HOST = "127.0.0.1"
 API_PREFIX = "/api"
 # The local stand-in for S3's presigned POST (swanilai/localuploads.py): not a route of the template.
 LOCAL_UPLOADS = API_PREFIX + "/local-uploads"
+LOCAL_FILES = API_PREFIX + "/local-files"
 # An authorizer's check of a request's headers: the token's claims, or None for API Gateway's 401.
 Verifier = Callable[[dict[str, str]], dict[str, Any] | None]
 # A local-only endpoint (no AWS counterpart): (method, body, headers) -> (status, JSON body or None, headers).
@@ -252,10 +256,17 @@ def start_desk(server: LocalServer) -> Store:
     server.desk_auth = auth
     server.verifiers[DESK_AUTHORIZER] = auth.verify
     server.local_endpoints[DESK_SESSION_PATH] = lambda method, body, headers: desk_session(auth, method, body, headers)
-    desk.configure(DeskConfig(store=server.store, index=index, directory=auth))
+    desk.configure(DeskConfig(store=server.store, index=index, directory=auth, files=local_file_links(server)))
     indexer.configure(DeskConfig(store=server.store, index=index))
     erasure.configure(DeskConfig(store=server.store, index=index, clock=lambda: server.clock()))
     return IndexingStore(server.store, index, failed=_index_failed)
+
+
+def local_file_links(server: LocalServer) -> FileLinks | None:
+    """How the desk links evidence files locally: presigned GETs of the bucket, or the server's own links."""
+    if isinstance(server.store, S3Store):
+        return S3FileLinks(server.store.bucket) if not server.store.prefix else None
+    return localfiles.LocalFileLinks(server.origin + LOCAL_FILES, server.upload_secret, lambda: server.clock())
 
 
 def _index_failed(key: str, exc: BaseException) -> None:
@@ -379,6 +390,8 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == LOCAL_UPLOADS and not isinstance(self.server.store, S3Store):
             self._local_upload()
+        elif path == LOCAL_FILES and not isinstance(self.server.store, S3Store):
+            self._local_file()
         elif _is_api(path):
             self._call_api()
         else:
@@ -412,6 +425,33 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
             self._send_upload_answer(refused.status, refused.xml(), True)
             return
         self._send_upload_answer(204, b"", True)
+
+    def _local_file(self) -> None:
+        """An evidence file through a link the desk signed (the local presigned GET)."""
+        if self.command not in ("GET", "HEAD"):
+            self._send_upload_answer(405, localuploads.Refused(405, "MethodNotAllowed", "GET only").xml(), False)
+            return
+        try:
+            query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+            key, name, content_type = localfiles.check_link(query, self.server.upload_secret, self.server.clock())
+            data = self.server.store.get(key)
+        except localuploads.Refused as refused:
+            self._send_upload_answer(refused.status, refused.xml(), True)
+            return
+        except StoreUnavailable:
+            refused = localuploads.Refused(503, "ServiceUnavailable", "Please reduce your request rate.")
+            self._send_upload_answer(refused.status, refused.xml(), True)
+            return
+        if data is None:
+            missing = localuploads.Refused(404, "NoSuchKey", "The specified key does not exist.")
+            self._send_upload_answer(missing.status, missing.xml(), True)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Disposition", localfiles.disposition(name))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "private, no-store")
+        self._finish(data, True)
 
     def _send_upload_answer(self, status: int, data: bytes, complete: bool) -> None:
         self.send_response(status)

@@ -20,9 +20,10 @@ from support.api import Clock, configure_api
 from support.handler import check_response, full_payload, png
 
 from handler import app, fields
+from handler.deskconfig import S3FileLinks
 from handler.record import utc_timestamp
 from handler.store import LocalStore, S3Store, incoming_key
-from handler.upload import LOCAL_ALGORITHM, LocalUploads
+from handler.upload import LOCAL_ALGORITHM, LocalUploads, S3Uploads, TicketRequest
 from swanilai.devserver import open_server, start
 from swanilai.testing import ticket_request, upload_event
 
@@ -356,3 +357,29 @@ def test_a_presigned_post_uploads_to_a_moto_server(moto_endpoint, server_bucket,
     response = requests.post(ticket["url"], data=ticket["fields"], files={"file": ("a.pdf", PDF)}, timeout=30)
     assert response.status_code in (200, 204), response.text
     assert client.get_object(Bucket=bucket, Key=ticket["key"])["Body"].read() == PDF
+
+
+@pytest.mark.parametrize("region", ["ap-southeast-3", "us-east-1"])
+def test_tickets_and_file_links_name_the_buckets_regional_endpoint(aws_env, monkeypatch, region):
+    # Buckets of Regions launched after March 2019 (Jakarta among them) cannot be reached through
+    # the legacy global endpoint (<bucket>.s3.amazonaws.com), botocore's default for presigning;
+    # the site's CSP (UploadOrigin) also names the regional origin the stack outputs.
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    monkeypatch.setenv("AWS_REGION", region)
+    store = S3Store("swanilai-submissionsbucket-1a2b3c4d5e6f")
+    request = TicketRequest("konsultasi", ID, hashlib.sha256(PDF).hexdigest(), len(PDF), "application/pdf", "a.pdf")
+    ticket = S3Uploads(store).ticket(request, NOW)
+    origin = f"https://swanilai-submissionsbucket-1a2b3c4d5e6f.s3.{region}.amazonaws.com"
+    assert ticket.url == origin + "/"
+    link = S3FileLinks("swanilai-submissionsbucket-1a2b3c4d5e6f").link(
+        "evidence/k.pdf", "a.pdf", "application/pdf", 300
+    )
+    assert link.startswith(origin + "/evidence/k.pdf?")
+
+
+def test_a_local_endpoint_keeps_path_style_addressing(aws_env, monkeypatch):
+    # `build.py serve` against a moto server: no virtual host of 127.0.0.1.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:5999")
+    store = S3Store("swanilai-local")
+    request = TicketRequest("konsultasi", ID, hashlib.sha256(PDF).hexdigest(), len(PDF), "application/pdf", "a.pdf")
+    assert S3Uploads(store).ticket(request, NOW).url == "http://127.0.0.1:5999/swanilai-local"

@@ -322,6 +322,134 @@ def test_the_function_still_stores_records_create_only(app):
     )
 
 
+# -- evidence files (issue 12): the candidates' function signs uploads into incoming/ only, files
+# them into evidence/, and reads reviews for the status route; an infected upload is read by nobody
+
+UPLOAD = obj("incoming/9a1b2c3d-4e5f-4a6b-8c7d-000000000001/" + "ab" * 32)
+EVIDENCE = obj("evidence/konsultasi-manajemen-pemasaran/9a1b2c3d-4e5f-4a6b-8c7d-000000000001/" + "ab" * 32 + ".pdf")
+BUCKET = f"arn:aws:s3:::{SUBMISSIONS}"
+INFECTED = {"s3:ExistingObjectTag/GuardDutyMalwareScanStatus": "THREATS_FOUND", **TLS}
+CLEAN = {"s3:ExistingObjectTag/GuardDutyMalwareScanStatus": "NO_THREATS_FOUND", **TLS}
+
+FUNCTION_CASES = [
+    # A presigned POST is S3 authorising a PutObject as the function that signed it.
+    ("a presigned POST into incoming/", Request("s3:PutObject", UPLOAD, TLS, principal=FUNCTION), ALLOWED),
+    ("a presigned POST into evidence/ directly", Request("s3:PutObject", EVIDENCE, TLS, principal=FUNCTION), ALLOWED),
+    (
+        "a presigned POST into submissions/ (no If-None-Match in a POST)",
+        Request("s3:PutObject", RECORD, TLS, principal=FUNCTION),
+        DENIED,
+    ),
+    (
+        "a presigned POST into reviews/",
+        Request("s3:PutObject", REVIEW, {**CREATE_ONLY, **TLS}, principal=FUNCTION),
+        DENIED,
+    ),
+    (
+        "a presigned POST anywhere else",
+        Request("s3:PutObject", obj("site/index.html"), TLS, principal=FUNCTION),
+        DENIED,
+    ),
+    ("HEAD or a ranged GET of an upload", Request("s3:GetObject", UPLOAD, TLS, principal=FUNCTION), ALLOWED),
+    ("HEAD of a filed file (a retry)", Request("s3:GetObject", EVIDENCE, TLS, principal=FUNCTION), ALLOWED),
+    (
+        "copy an upload to evidence/",
+        Request("s3:PutObject", EVIDENCE, {"s3:if-none-match": "*", **TLS}, principal=FUNCTION),
+        ALLOWED,
+    ),
+    ("read a scanned, clean upload", Request("s3:GetObject", UPLOAD, CLEAN, principal=FUNCTION), ALLOWED),
+    ("read an upload found infected", Request("s3:GetObject", UPLOAD, INFECTED, principal=FUNCTION), DENIED),
+    ("read a filed copy tagged infected", Request("s3:GetObject", EVIDENCE, INFECTED, principal=FUNCTION), DENIED),
+    ("delete an upload", Request("s3:DeleteObject", UPLOAD, TLS, principal=FUNCTION), DENIED),
+    ("delete evidence", Request("s3:DeleteObject", EVIDENCE, TLS, principal=FUNCTION), DENIED),
+    ("retag an upload", Request("s3:PutObjectTagging", UPLOAD, TLS, principal=FUNCTION), DENIED),
+    ("change the bucket's CORS", Request("s3:PutBucketCORS", BUCKET, TLS, principal=FUNCTION), DENIED),
+    (
+        "list a submission's reviews (status)",
+        Request("s3:ListBucket", BUCKET, {"s3:prefix": "reviews/konsultasi/9a1b2c3d/", **TLS}, principal=FUNCTION),
+        ALLOWED,
+    ),
+    ("read a review (status)", Request("s3:GetObject", REVIEW, TLS, principal=FUNCTION), ALLOWED),
+    (
+        "list the uploads",
+        Request("s3:ListBucket", BUCKET, {"s3:prefix": "incoming/", **TLS}, principal=FUNCTION),
+        DENIED,
+    ),
+    ("list the whole bucket", Request("s3:ListBucket", BUCKET, TLS, principal=FUNCTION), DENIED),
+    (
+        "a presigned POST over plain HTTP",
+        Request("s3:PutObject", UPLOAD, {"aws:SecureTransport": "false"}, principal=FUNCTION),
+        DENIED,
+    ),
+]
+
+
+@pytest.mark.parametrize("request_, expected", [c[1:] for c in FUNCTION_CASES], ids=[c[0] for c in FUNCTION_CASES])
+def test_the_candidates_function_signs_uploads_into_incoming_and_files_them_into_evidence(app, request_, expected):
+    role = inline_documents(app, "SubmitFunctionRole", APP_NAMES)
+    assert decide(request_, role, resource_policies=[app_document(app, "SubmissionsBucketPolicy")]) == expected
+
+
+def test_the_functions_puts_are_exactly_incoming_evidence_and_create_only_submissions(app):
+    role = inline_documents(app, "SubmitFunctionRole", APP_NAMES)
+    puts = sorted(
+        (s["Resource"], s.get("Condition"))
+        for d in role
+        for s in statements(d)
+        if "s3:PutObject" in as_list(s["Action"])
+    )
+    assert puts == [
+        (obj("evidence/*"), None),
+        (obj("incoming/*"), None),
+        (obj("submissions/*"), None),  # create-only by the bucket policy (DenyOverwritingRecordsAndReviews)
+    ]
+
+
+MALWARE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/swanilai/swanilai-MalwareProtectionRole-J1K2L3"
+MANAGED_RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3-abc"
+BY_GUARDDUTY = {"events:ManagedBy": "malware-protection-plan.guardduty.amazonaws.com"}
+MALWARE_CASES = [
+    ("scan an upload", Request("s3:GetObject", UPLOAD, CLEAN, principal=MALWARE_ROLE), ALLOWED),
+    ("tag a scanned upload", Request("s3:PutObjectTagging", UPLOAD, TLS, principal=MALWARE_ROLE), ALLOWED),
+    ("read a record", Request("s3:GetObject", RECORD, TLS, principal=MALWARE_ROLE), DENIED),
+    ("read a review", Request("s3:GetObject", REVIEW, TLS, principal=MALWARE_ROLE), DENIED),
+    ("read filed evidence", Request("s3:GetObject", EVIDENCE, TLS, principal=MALWARE_ROLE), DENIED),
+    ("tag a record", Request("s3:PutObjectTagging", RECORD, TLS, principal=MALWARE_ROLE), DENIED),
+    ("write an upload", Request("s3:PutObject", UPLOAD, TLS, principal=MALWARE_ROLE), DENIED),
+    (
+        "write its validation object",
+        Request("s3:PutObject", obj("malware-protection-resource-validation-object"), TLS, principal=MALWARE_ROLE),
+        ALLOWED,
+    ),
+    ("delete an upload", Request("s3:DeleteObject", UPLOAD, TLS, principal=MALWARE_ROLE), DENIED),
+    ("its managed rule", Request("events:PutRule", MANAGED_RULE, BY_GUARDDUTY), ALLOWED),
+    ("its rule, not managed by GuardDuty", Request("events:PutRule", MANAGED_RULE), DENIED),
+    (
+        "another rule",
+        Request("events:PutTargets", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/payroll", BY_GUARDDUTY),
+        DENIED,
+    ),
+]
+
+
+@pytest.mark.parametrize("request_, expected", [c[1:] for c in MALWARE_CASES], ids=[c[0] for c in MALWARE_CASES])
+def test_malware_protection_scans_and_tags_uploads_only(app, request_, expected):
+    role = inline_documents(app, "MalwareProtectionRole", APP_NAMES)
+    assert decide(request_, role, resource_policies=[app_document(app, "SubmissionsBucketPolicy")]) == expected
+
+
+def test_an_infected_upload_is_read_by_nobody_not_even_an_administrator(app):
+    bucket = [app_document(app, "SubmissionsBucketPolicy")]
+    assert [
+        decide(Request("s3:GetObject", key, INFECTED), [ADMIN_POLICY], resource_policies=bucket)
+        for key in (UPLOAD, EVIDENCE)
+    ] == [
+        DENIED,
+        DENIED,
+    ]
+    assert decide(Request("s3:GetObject", RECORD, INFECTED), [ADMIN_POLICY], resource_policies=bucket) == ALLOWED
+
+
 # -- access logs: only S3's log delivery for this bucket writes them
 
 
@@ -418,6 +546,27 @@ EXECUTION_CASES = [
     (
         "pass an app role to an EC2 instance",
         Request("iam:PassRole", APP_ROLE, {"iam:PassedToService": "ec2.amazonaws.com"}),
+        DENIED,
+    ),
+    (
+        "pass an app role to GuardDuty's malware scan",
+        Request("iam:PassRole", APP_ROLE, {"iam:PassedToService": "malware-protection-plan.guardduty.amazonaws.com"}),
+        ALLOWED,
+    ),
+    (
+        "create the uploads' malware protection plan",
+        Request(
+            "guardduty:CreateMalwareProtectionPlan",
+            f"arn:aws:guardduty:{REGION}:{ACCOUNT}:malware-protection-plan/a1b2",
+        ),
+        ALLOWED,
+    ),
+    (
+        "turn GuardDuty off",
+        Request(
+            "guardduty:DeleteDetector",
+            f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/12abc34d567e8fa901bc2d34e56789f0",
+        ),
         DENIED,
     ),
     (
@@ -640,7 +789,13 @@ def template_roles(app: dict) -> list[str]:
 
 
 def test_every_role_of_the_app_carries_the_boundary_under_the_stacks_path(app):
-    assert template_roles(app) == ["SubmitFunctionRole", "ErasureFunctionRole", "DeskFunctionRole", "DeskIndexerRole"]
+    assert template_roles(app) == [
+        "SubmitFunctionRole",
+        "MalwareProtectionRole",
+        "ErasureFunctionRole",
+        "DeskFunctionRole",
+        "DeskIndexerRole",
+    ]
     for name in template_roles(app):
         properties = app["Resources"][name]["Properties"]
         assert properties["PermissionsBoundary"] == {

@@ -139,21 +139,33 @@ def test_workflow_is_valid_for_github():
 # -- the function: PutObject and GetObject on submissions/*, its own logs, nothing else
 
 
-def test_function_may_only_put_and_get_submissions(template):
+def test_function_may_only_store_submissions_take_uploads_file_evidence_and_read_reviews(template):
+    # Request by request in test_infra_policies.py; here, that nothing else was granted.
     function = resource(template, "SubmitFunction")["Properties"]
     assert "Policies" not in function, "SAM policy templates would add permissions beside the role"
     role = resource(template, function["Role"]["Fn::GetAtt"][0])["Properties"]
     assert "ManagedPolicyArns" not in role
     granted = [s for policy in role["Policies"] for s in statements(policy["PolicyDocument"])]
     s3 = [s for s in granted if any(a.startswith("s3:") for a in as_list(s["Action"]))]
-    assert [(s["Effect"], sorted(as_list(s["Action"])), s["Resource"]) for s in s3] == [
-        ("Allow", ["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/submissions/*"})
+    assert [(s["Effect"], sorted(as_list(s["Action"])), s["Resource"], s.get("Condition")) for s in s3] == [
+        ("Allow", ["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/submissions/*"}, None),
+        ("Allow", ["s3:PutObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/incoming/*"}, None),
+        ("Allow", ["s3:GetObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/incoming/*"}, None),
+        ("Allow", ["s3:PutObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/evidence/*"}, None),
+        ("Allow", ["s3:GetObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/evidence/*"}, None),
+        (
+            "Allow",
+            ["s3:ListBucket"],
+            {"Fn::GetAtt": ["SubmissionsBucket", "Arn"]},
+            {"StringLike": {"s3:prefix": "reviews/*"}},
+        ),
+        ("Allow", ["s3:GetObject"], {"Fn::Sub": "${SubmissionsBucket.Arn}/reviews/*"}, None),
     ]
     others = [s for s in granted if s not in s3]
     assert [(s["Effect"], sorted(as_list(s["Action"])), s["Resource"]) for s in others] == [
         ("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], {"Fn::Sub": "${SubmitFunctionLogGroup.Arn}"})
     ]
-    assert all("Condition" not in s and "NotAction" not in s and "NotResource" not in s for s in granted)
+    assert all("NotAction" not in s and "NotResource" not in s for s in granted)
 
 
 def test_function_is_arm64_python_with_the_handler_entry_point(template):
@@ -186,7 +198,9 @@ def handler_environment_names(*modules: str) -> set[str]:
 
 def test_only_the_configuration_modules_read_the_environment():
     readers = {p.stem for p in (ROOT / "handler").glob("*.py") if handler_environment_names(p.stem)}
-    assert readers == {"config", "deskconfig"}
+    assert readers == {"config", "deskconfig", "store"}
+    # The store reads only the AWS SDK's own endpoint override (a local S3 such as moto), never set in AWS.
+    assert handler_environment_names("store") == {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}
 
 
 @pytest.mark.parametrize(

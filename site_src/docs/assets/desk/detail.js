@@ -18,6 +18,7 @@
     const printButton = $("detail-print");
     let asked = 0;
     let printTitle = "";
+    let openedId = null;
 
     function fact(term, ...value) {
       return [D.el("dt", {}, term), D.el("dd", {}, ...value)];
@@ -172,10 +173,46 @@
       wrap.setAttribute("aria-label", scrolls ? "Formulir FR.APL.02 terisi, dapat digulir ke samping" : "Formulir FR.APL.02 terisi");
     }
 
+    // Each evidence file the form lists (li.file[data-sha256]) gets its download beside it, in the
+    // element it proves: a five-minute link the API signs for this account (GET .../files/{sha256})
+    // when the button is pressed, never a link kept in the page. The frame runs no script; the
+    // buttons' handlers are this page's.
+    function offerFiles(doc) {
+      for (const item of doc.querySelectorAll("li.file[data-sha256]")) {
+        const name = (item.firstChild ? item.firstChild.textContent : "").replace(/\s*\(\d+ KB\)\s*$/, "").trim();
+        const button = doc.createElement("button");
+        button.type = "button";
+        button.className = "file-open";
+        button.textContent = "Unduh";
+        button.setAttribute("aria-label", `Unduh ${name}`);
+        button.addEventListener("click", () => download(item.dataset.sha256, button));
+        item.append(" ", button);
+      }
+    }
+
+    async function download(sha256, button) {
+      const id = openedId;
+      button.disabled = true;
+      try {
+        const path = `/desk/submissions/${encodeURIComponent(id)}/files/${encodeURIComponent(sha256)}`;
+        const { url } = await api.json("GET", path);
+        // The answer downloads under the file's name (Content-Disposition): this page stays.
+        const link = D.el("a", { href: url, rel: "noopener" });
+        document.body.append(link);
+        link.click();
+        link.remove();
+      } catch (err) {
+        if (err.status !== 401) ui.alert(err.status === 404 ? "Berkas bukti ini tidak ditemukan pada kiriman tersebut. Muat ulang kiriman, lalu coba lagi." : err.message);
+      } finally {
+        button.disabled = false;
+      }
+    }
+
     frame.addEventListener("load", () => {
       const doc = frame.contentDocument;
       if (!doc || !frame.srcdoc) return;
       doc.title = printTitle;
+      offerFiles(doc);
       fit();
       printButton.disabled = false;
     });
@@ -227,6 +264,7 @@
           const path = `/desk/submissions/${encodeURIComponent(id)}`;
           const [data, html] = await Promise.all([api.json("GET", path), api.text(`${path}/form`)]);
           if (mine !== asked) return;
+          openedId = id;
           const name = (data.record.candidate || {}).name || "(tanpa nama)";
           $("detail-title").textContent = name;
           document.title = `${name} · Meja Asesor`;
