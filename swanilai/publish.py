@@ -171,11 +171,30 @@ def desk_sign_in(outputs: dict[str, str]) -> DeskSignIn | None:
     return DeskSignIn(url, client_id) if url and client_id else None
 
 
-def csp_parameters(scan: SiteScan, api_url: str, sign_in: DeskSignIn | None = None) -> dict[str, str]:
+_UPLOAD_ORIGIN = re.compile(r"https://[a-z0-9.-]+\.amazonaws\.com")
+
+
+def upload_origin(outputs: dict[str, str]) -> str:
+    """Where the pages post evidence files: the stack's UploadOrigin output ("" before the stack has one).
+
+    The template cannot put the bucket into the site's CSP itself (the bucket's CORS names the
+    site's distribution, whose headers policy would then name the bucket: a cycle), so each
+    publish hands the output back as the UploadOrigin parameter.
+    """
+    origin = outputs.get("UploadOrigin", "")
+    if origin and not _UPLOAD_ORIGIN.fullmatch(origin):
+        raise PublishError(f"the stack's UploadOrigin {origin!r} is not an https:// origin of S3")
+    return origin
+
+
+def csp_parameters(
+    scan: SiteScan, api_url: str, sign_in: DeskSignIn | None = None, uploads: str = ""
+) -> dict[str, str]:
     """The template parameters that shape the site's Content-Security-Policy."""
     return {
         "ApiOrigin": api_origin(api_url),
         "AuthOrigin": sign_in.origin if sign_in else "",
+        "UploadOrigin": uploads,
         "InlineScriptHashes": ",".join(scan.inline_script_hashes),
     }
 
@@ -386,12 +405,17 @@ class Package:
 
 
 def package(
-    api_url: str, site_dir: Path = SITE_DIR, sam_build_dir: Path = SAM_BUILD_DIR, sign_in: DeskSignIn | None = None
+    api_url: str,
+    site_dir: Path = SITE_DIR,
+    sam_build_dir: Path = SAM_BUILD_DIR,
+    sign_in: DeskSignIn | None = None,
+    uploads: str = "",
 ) -> Package:
     """Build site and catalog in one run, check the site against its CSP, stage and `sam build`.
 
     `sign_in` (the stack's Cognito, once it exists) goes into the desk page and the CSP; without
-    it the desk page offers only the local server's sign-in links.
+    it the desk page offers only the local server's sign-in links. `uploads` (the bucket's origin,
+    once it exists) lets the pages post evidence files under the CSP.
     """
 
     try:
@@ -405,7 +429,7 @@ def package(
             "the built site would break under its Content-Security-Policy:\n  " + "\n  ".join(scan.problems)
         )
     check_same_schemes(CATALOG_DIR, site_dir)
-    parameters = csp_parameters(scan, api_url, sign_in)
+    parameters = csp_parameters(scan, api_url, sign_in, uploads)
     csp = site_csp(parameters)
     if len(csp) > CSP_MAX_LENGTH:
         raise PublishError(
@@ -540,7 +564,7 @@ def deploy(
         )
         sam_deploy(package(build_placeholder_url()), stack_name, region, overrides, s3_bucket, role_arn)
         outputs = stack_outputs(cloudformation, stack_name) or {}
-    built = package(outputs["ApiUrl"], sign_in=desk_sign_in(outputs))
+    built = package(outputs["ApiUrl"], sign_in=desk_sign_in(outputs), uploads=upload_origin(outputs))
     sam_deploy(built, stack_name, region, overrides, s3_bucket, role_arn)
     outputs = stack_outputs(cloudformation, stack_name) or {}
     result = sync_site(boto3.client("s3", region_name=region), outputs["SiteBucketName"], SITE_DIR)

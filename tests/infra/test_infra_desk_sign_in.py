@@ -20,6 +20,7 @@ OUTPUTS = {
     "SiteUrl": "https://d111111abcdef8.cloudfront.net/",
     "DeskSignInUrl": SIGN_IN_URL,
     "DeskClientId": CLIENT_ID,
+    "UploadOrigin": "https://swanilai-submissionsbucket-1a2b.s3.ap-southeast-3.amazonaws.com",
 }
 
 
@@ -69,4 +70,33 @@ def test_deploy_builds_the_pages_with_the_stacks_sign_in(aws_env, monkeypatch):
     monkeypatch.setattr(publish, "sync_site", lambda *args: SyncResult((), (), 0))
     monkeypatch.setattr(publish, "invalidate", lambda *args: "I1")
     publish.deploy("swanilai", "ap-southeast-3", [], None, None)
-    assert packaged == [(OUTPUTS["ApiUrl"], {"sign_in": DeskSignIn(SIGN_IN_URL, CLIENT_ID)})]
+    assert packaged == [
+        (OUTPUTS["ApiUrl"], {"sign_in": DeskSignIn(SIGN_IN_URL, CLIENT_ID), "uploads": OUTPUTS["UploadOrigin"]})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "expected"),
+    [
+        pytest.param(OUTPUTS, OUTPUTS["UploadOrigin"], id="the-buckets-regional-origin"),
+        pytest.param({"ApiUrl": OUTPUTS["ApiUrl"]}, "", id="a-stack-from-before-uploads"),
+    ],
+)
+def test_the_upload_origin_is_read_from_the_stack_outputs(outputs, expected):
+    assert publish.upload_origin(outputs) == expected
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://bucket.s3.amazonaws.com", "https://evil.example.com", "https://x.amazonaws.com/p"]
+)
+def test_an_upload_origin_that_is_not_an_s3_https_origin_is_refused(origin):
+    with pytest.raises(publish.PublishError, match="UploadOrigin"):
+        publish.upload_origin({"UploadOrigin": origin})
+
+
+def test_the_csp_lets_the_pages_post_evidence_to_the_bucket():
+    scan = publish.SiteScan((), ())
+    origin = OUTPUTS["UploadOrigin"]
+    csp = publish.site_csp(publish.csp_parameters(scan, OUTPUTS["ApiUrl"], uploads=origin))
+    (connect,) = [part for part in csp.split("; ") if part.startswith("connect-src")]
+    assert origin in connect.split()
