@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from handler import deskrules as rules
 from handler import fields as f
 from handler import png
 from handler.account import Account, account_from_claims, claims_of
-from handler.deskconfig import AlreadyInvited, DeskConfig, DirectoryUnavailable, desk_config_from_environment
+from handler.deskconfig import AlreadyInvited, ConfigSlot, DeskConfig, DirectoryUnavailable
 from handler.deskrules import DeskError
 from handler.errors import ApiError
 from handler.export import export_file
@@ -62,25 +61,17 @@ _ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
 _EMAIL = re.compile(f.EMAIL_PATTERN)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._=-]{1,128}$")
 
-_config: DeskConfig | None = None
-_config_lock = threading.Lock()
+# What the desk caches about the index is forgotten whenever the configuration is set in code.
+_slot = ConfigSlot(with_directory=True, on_change=lambda: _index_states.clear())
 
 
 def configure(config: DeskConfig | None) -> None:
     """Set the configuration in code (tests, local server); None goes back to the environment."""
-    global _config
-    with _config_lock:
-        _config = config
-        _index_states.clear()
+    _slot.set(config)
 
 
 def current_config() -> DeskConfig:
-    global _config
-    if _config is None:
-        with _config_lock:
-            if _config is None:
-                _config = desk_config_from_environment()
-    return _config
+    return _slot.get()
 
 
 @dataclass
@@ -129,15 +120,24 @@ class DeskLog:
         return {name: value for name, value in fields.items() if value is not None}
 
 
+LogLine = Callable[[dict[str, Any]], None]
+Handle = Callable[[dict[str, Any], DeskConfig, "DeskLog", LogLine], dict[str, Any]]
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one desk request, never with a traceback."""
+    return answer(event, context, current_config, lambda event, config, trace, _log: handle(event, config, trace))
+
+
+def answer(event: dict[str, Any], context: Any, config_of: Callable[[], DeskConfig], route: Handle) -> dict[str, Any]:
+    """A desk function's top level (the desk's and the erasure's): one log line per request, never a traceback."""
     started = time.perf_counter()
     trace = DeskLog(request_id_of(event, context), str(event.get("routeKey", "")) if isinstance(event, dict) else "")
-    log: Callable[[dict[str, Any]], None] = _print_line
+    log: LogLine = _print_line
     try:
-        config = current_config()
+        config = config_of()
         log = config.log
-        response = handle(event, config, trace)
+        response = route(event, config, trace, log)
     except Exception as exc:  # noqa: BLE001 - the one top-level catch: log what and where, answer generically
         log_safely(log, exception_line(trace.request_id, exc))
         trace.error = "internal_error"

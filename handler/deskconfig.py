@@ -160,3 +160,29 @@ def desk_config_from_environment(with_directory: bool = True) -> DeskConfig:
         directory=CognitoDirectory(os.environ["USER_POOL_ID"].strip()) if with_directory else None,
         files=S3FileLinks(bucket),
     )
+
+
+class ConfigSlot:
+    """One entry point's configuration: set in code (tests, the local server), else read once from the environment.
+
+    `on_change` runs whenever the configuration is set in code (the desk forgets what it cached).
+    """
+
+    def __init__(self, with_directory: bool, on_change: Callable[[], None] | None = None) -> None:
+        self._with_directory = with_directory
+        self._on_change = on_change
+        self._config: DeskConfig | None = None
+        self._lock = threading.Lock()
+
+    def set(self, config: DeskConfig | None) -> None:
+        with self._lock:
+            self._config = config
+            if self._on_change is not None:
+                self._on_change()
+
+    def get(self) -> DeskConfig:
+        if self._config is None:
+            with self._lock:
+                if self._config is None:
+                    self._config = desk_config_from_environment(with_directory=self._with_directory)
+        return self._config

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,10 +32,10 @@ from datetime import datetime
 from typing import Any
 
 from handler import deskrules as rules
-from handler.deskconfig import DeskConfig, desk_config_from_environment
+from handler.deskconfig import ConfigSlot, DeskConfig
 from handler.deskrules import DeskError
 from handler.index import Index
-from handler.log import exception_line, log_safely
+from handler.log import log_safely
 from handler.record import (
     RECORD_MAX_BYTES,
     CorruptMarker,
@@ -67,24 +65,16 @@ CHAIN_MAX = 50  # revisions followed each way: far more than any candidate sends
 _SUBMISSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MARKER_MAX = 64 * 1024
 
-_config: DeskConfig | None = None
-_config_lock = threading.Lock()
+_slot = ConfigSlot(with_directory=False)
 
 
 def configure(config: DeskConfig | None) -> None:
     """Set the configuration in code (tests, local server); None goes back to the environment."""
-    global _config
-    with _config_lock:
-        _config = config
+    _slot.set(config)
 
 
 def current_config() -> DeskConfig:
-    global _config
-    if _config is None:
-        with _config_lock:
-            if _config is None:
-                _config = desk_config_from_environment(with_directory=False)
-    return _config
+    return _slot.get()
 
 
 # -- what is erased
@@ -356,27 +346,9 @@ ERASURE_FIELDS = ("submission_id", "reason")
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one erasure request, never with a traceback."""
-    from handler.desk import DeskLog, error_response, request_id_of
+    from handler.desk import answer
 
-    started = time.perf_counter()
-    trace = DeskLog(request_id_of(event, context), str(event.get("routeKey", "")) if isinstance(event, dict) else "")
-    log: Callable[[dict[str, Any]], None] = _print_line
-    try:
-        config = current_config()
-        log = config.log
-        response = handle(event, config, trace, log)
-    except Exception as exc:  # noqa: BLE001 - the one top-level catch: log what and where, answer generically
-        log_safely(log, exception_line(trace.request_id, exc))
-        trace.error = "internal_error"
-        response = error_response(DeskError("internal_error"), trace.request_id)
-    log_safely(log, trace.line(response["statusCode"], (time.perf_counter() - started) * 1000))
-    return response
-
-
-def _print_line(fields: dict[str, Any]) -> None:
-    from handler.config import write_log_line
-
-    write_log_line(fields)
+    return answer(event, context, current_config, handle)
 
 
 def handle(event: dict[str, Any], config: DeskConfig, trace: Any, log: Callable[[dict[str, Any]], None]) -> dict:

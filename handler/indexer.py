@@ -16,7 +16,6 @@ Standard library and boto3 only (Lambda).
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
-from handler.deskconfig import DeskConfig, desk_config_from_environment
+from handler.deskconfig import ConfigSlot, DeskConfig
 from handler.deskrules import INDEX_NOTES, NOT_REVIEWED
 from handler.fields import render
 from handler.index import Index, IndexEntry, IndexUnavailable, fold
@@ -234,24 +233,16 @@ def apply_change(store: Store, index: Index, change: Change) -> Refreshed | None
     return None
 
 
-_config: DeskConfig | None = None
-_config_lock = threading.Lock()
+_slot = ConfigSlot(with_directory=False)
 
 
 def configure(config: DeskConfig | None) -> None:
     """Set the configuration in code (tests, local server); None goes back to the environment."""
-    global _config
-    with _config_lock:
-        _config = config
+    _slot.set(config)
 
 
 def current_config() -> DeskConfig:
-    global _config
-    if _config is None:
-        with _config_lock:
-            if _config is None:
-                _config = desk_config_from_environment(with_directory=False)
-    return _config
+    return _slot.get()
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
