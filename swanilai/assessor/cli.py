@@ -158,6 +158,15 @@ _scheme_option = click.option(
 )
 
 
+def store_option(
+    metavar: str = "SOURCE", help: str = "where the submissions are stored: s3://BUCKET[/PREFIX] or a directory"
+) -> Callable:
+    """The --store option of every command that reads the store (also taken from the environment, SOURCE_ENV)."""
+    return click.option(
+        "--store", "source", envvar=SOURCE_ENV, show_envvar=True, required=True, metavar=metavar, help=help
+    )
+
+
 @cli.command(
     "pull",
     epilog="\b\nExample:\n  assessor.py pull --from s3://lsp-swanilai-submissions --to ~/swanilai --since 2026-11-01",
@@ -400,15 +409,7 @@ def export(fmt: str | None, out: Path | None, directory: str, scheme: str | None
     metavar="PNG",
     help="a PNG of your signature, shown on the form (optional)",
 )
-@click.option(
-    "--store",
-    "source",
-    envvar=SOURCE_ENV,
-    show_envvar=True,
-    required=True,
-    metavar="SOURCE",
-    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
-)
+@store_option()
 @_dir_option("your pulled copy: used to find the id, and the review is copied there too")
 @click.pass_obj
 def review(
@@ -539,15 +540,7 @@ def _find_for_review(store: Store, local: Store, given: str) -> RecordRef:
     epilog="\b\nExamples:\n  assessor.py reindex --store var                      # build.py serve's desk\n"
     "  assessor.py reindex --store s3://lsp-swanilai-submissions --table swanilai-desk-index"
 )
-@click.option(
-    "--store",
-    "source",
-    envvar=SOURCE_ENV,
-    show_envvar=True,
-    required=True,
-    metavar="SOURCE",
-    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
-)
+@store_option()
 @click.option(
     "--table",
     metavar="TABLE",
@@ -618,15 +611,7 @@ ERASURE_REASON_CHOICES = ("permintaan_subjek", "retensi", "lainnya")
     required=True,
     help="permintaan_subjek: the candidate asked; retensi: past retention; lainnya: another reason",
 )
-@click.option(
-    "--store",
-    "source",
-    envvar=SOURCE_ENV,
-    show_envvar=True,
-    required=True,
-    metavar="SOURCE",
-    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
-)
+@store_option()
 @click.option("--table", metavar="TABLE", help="the desk's DynamoDB index; required for s3:// sources")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @click.pass_obj
@@ -677,15 +662,7 @@ def erase_command(runtime: Runtime, submission_id: str, reason: str, source: str
     metavar="N",
     help="the retention: retention_years in site_src/privacy.yml (RetentionYears in AWS)",
 )
-@click.option(
-    "--store",
-    "source",
-    envvar=SOURCE_ENV,
-    show_envvar=True,
-    required=True,
-    metavar="DIR",
-    help="the local store (build.py serve's var); a bucket's lifecycle rules do this in AWS",
-)
+@store_option("DIR", "the local store (build.py serve's var); a bucket's lifecycle rules do this in AWS")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @click.pass_obj
 def retention_command(runtime: Runtime, years: int, source: str, yes: bool) -> None:
@@ -736,15 +713,7 @@ def retention_command(runtime: Runtime, years: int, source: str, yes: bool) -> N
     epilog="\b\nExample:\n  assessor.py bundle 0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69 --store s3://lsp-swanilai-submissions --pdf",
 )
 @click.argument("submission_id", metavar="ID")
-@click.option(
-    "--store",
-    "source",
-    envvar=SOURCE_ENV,
-    show_envvar=True,
-    required=True,
-    metavar="SOURCE",
-    help="where the submissions are stored: s3://BUCKET[/PREFIX] or a directory",
-)
+@store_option()
 @click.option("--pdf", is_flag=True, help="also the filled forms as PDF (needs Chromium)")
 @click.option(
     "--out",
