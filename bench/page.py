@@ -8,8 +8,8 @@ Figures (Chromium, 360 x 780 phone, the site served gzip-compressed as CloudFron
 - repeat visit: bytes transferred on a reload;
 - offline open: ms from navigation to an interactive form with its draft, with no network;
 - LCP under Chrome's "Slow 4G" (150 ms RTT, 1.6 Mbps down, 750 kbps up, CPU 4x slower).
-The bare page is the seed page's own HTML with Material's bundle.js and none of the form's scripts
-or stylesheet: what mkdocs-material alone would serve for the same text.
+The bare page is the seed page's own HTML with Material's bundle.js and main.css and none of the
+form's scripts or stylesheets: what mkdocs-material alone would serve for the same text.
 `photo_shrink_ms()` is for bench/upload.py: the browser-side shrink of a 12-megapixel photo.
 """
 
@@ -24,6 +24,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from swanilai.site_hooks import main_stylesheet
 from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,8 +79,13 @@ def bare_page(site_dir: Path) -> None:
     """The seed page's text in a plain mkdocs-material page: bundle.js, no form scripts or stylesheet."""
     html = (site_dir / SEED.strip("/") / "index.html").read_text(encoding="utf-8")
     bundle = next((site_dir / "assets/javascripts").glob("bundle.*.min.js")).name
-    html = re.sub(r'<script src="[^"]*assets/form/[^"]*" defer></script>\s*', "", html)
+    main = main_stylesheet(site_dir).name
+    html = re.sub(r'<script src="[^"]*assets/form(?:/|\.min\.js)[^"]*" defer></script>\s*', "", html)
     html = re.sub(r'<link rel="stylesheet" href="[^"]*assets/form\.css[^"]*">', "", html)
+    # Material's whole main.css in place of the form page's cut copy (site_hooks.FORM_SHEET)
+    html = re.sub(
+        r'href="[^"]*assets/stylesheets/form-page\.css[^"]*"', f'href="../../assets/stylesheets/{main}"', html
+    )
     html = html.replace("</body>", f'<script src="../assets/javascripts/{bundle}"></script></body>')
     html = html.replace("../../", "../")
     (site_dir / BARE.strip("/")).mkdir(exist_ok=True)

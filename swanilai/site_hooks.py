@@ -6,9 +6,13 @@ content, skipping Markdown: the form is HTML already, and Markdown would cost ti
 carries the handler's rule table (handler.fields.page_rules, with the scheme's own evidence limits) as
 JSON data, which the page's checks read, and the privacy notice the catalog holds (swanilai/privacy.py
 writes it from site_src/privacy.yml): its text above the consent checkbox, its version in the payload.
-Assets get their content hash in the URL (`asset_url` in the theme overrides), and `sw.js` is written
+Assets get their content hash in the URL (`asset_version` in the theme overrides), and `sw.js` is written
 last, listing exactly the assets the form pages load; its build id is their hash, so a new build is a
 new service worker that replaces the cache whole.
+A form page loads lighter assets than the other pages (swanilai/slim.py): the form's scripts as one
+minified bundle (FORM_BUNDLE, made before the pages), and instead of Material's main.css a copy cut to
+the rules the built form pages can use (FORM_SHEET, made after them: its version is put into the pages
+then).
 """
 
 from __future__ import annotations
@@ -29,13 +33,19 @@ from mkdocs.structure.pages import Page
 from handler import deskrules, fields
 from handler.catalog import NOTICE_FILE
 from handler.scheme import Scheme, list_catalog, plain_text, read_catalog_entry, text_html
+from swanilai import slim
 from swanilai.paths import ROOT, SITE_SRC
 
 PAGE_PREFIX = "skema/"
 DESK_PAGE = "asesor/index.md"
 PRIVACY_PAGE = "privasi.md"
 WORKER = "sw.js"
+FORM_BUNDLE = "assets/form.min.js"
+FORM_SHEET = "assets/stylesheets/form-page.css"  # beside main.css: its relative url()s still resolve
+# What the form pages carry as FORM_SHEET's version until on_post_build has made the sheet.
+SHEET_MARK = "form-sheet-version-pending"
 _schemes: dict[str, Scheme] = {}
+_generated: dict[str, bytes] = {}  # site path -> bytes of the assets the build makes
 _notice: dict = {}
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(SITE_SRC / "form")),
@@ -75,19 +85,38 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    env.globals["asset_version"] = lambda path: asset_version(Path(config["docs_dir"]) / path)
+    env.globals["asset_version"] = lambda path: (
+        _version(_generated[path]) if path in _generated else asset_version(Path(config["docs_dir"]) / path)
+    )
+    env.globals["form_bundle"] = FORM_BUNDLE
+    env.globals["form_sheet"] = FORM_SHEET
+    env.globals["form_sheet_mark"] = SHEET_MARK
     return env
 
 
 def asset_version(path: Path) -> str:
     """The first 10 hex digits of a file's SHA-256: in its URL, so a changed file is a new URL."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return _version(path.read_bytes())
+
+
+def _version(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def form_sources(docs_dir: Path) -> list[Path]:
+    """The form's scripts in the order the page runs them."""
+    return [docs_dir / "assets" / "form" / f"{part}.js" for part in slim.FORM_PARTS]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for scheme in _schemes.values():
         files.append(File.generated(config, f"{PAGE_PREFIX}{scheme.id}.md", content=""))
     files.append(File.generated(config, PRIVACY_PAGE, content=""))
+    sources = form_sources(Path(config["docs_dir"]))
+    script = slim.bundle(path.read_text(encoding="utf-8") for path in sources).encode("utf-8")
+    _generated.clear()
+    _generated[FORM_BUNDLE] = script
+    files.append(File.generated(config, FORM_BUNDLE, content=script))
     return files
 
 
@@ -166,24 +195,48 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the service worker: the assets a form page loads, and a build id made of their bytes."""
+    """Write the form pages' stylesheet, then the service worker: the assets a form page loads, and a
+    build id made of their bytes."""
     site_dir = Path(config["site_dir"])
     pages = sorted((site_dir / PAGE_PREFIX).glob("*/index.html"))
     if not pages:
         return
+    write_form_sheet(site_dir, pages, form_sources(Path(config["docs_dir"])))
     assets = page_assets(pages[0], site_dir)
     digest = hashlib.sha256()
     for asset in assets:
         digest.update(asset.encode("utf-8") + b"\0" + (site_dir / asset.split("?")[0]).read_bytes())
-    store = next(asset for asset in assets if asset.split("?")[0] == "assets/form/store.js")
+    # The worker's own copy of the store (it runs no page script); importScripts keeps it with the worker.
+    store = "assets/form/store.js"
     worker = _env.get_template("sw.js.j2").render(
         build=digest.hexdigest()[:12],
         assets=assets,
-        store_url=store,
+        store_url=f"{store}?v={asset_version(site_dir / store)}",
         page_prefix=PAGE_PREFIX,
         api_prefix=_path_of(config["extra"]["api_url"]),
     )
     (site_dir / WORKER).write_text(worker, encoding="utf-8")
+
+
+def main_stylesheet(site_dir: Path) -> Path:
+    """Material's main.css in the built site (its name carries Material's own hash)."""
+    found = sorted((site_dir / "assets" / "stylesheets").glob("main.*.min.css"))
+    if len(found) != 1:
+        raise PluginError(f"expected one Material main.*.min.css in {site_dir}, found {len(found)}")
+    return found[0]
+
+
+def write_form_sheet(site_dir: Path, pages: list[Path], sources: list[Path]) -> None:
+    """FORM_SHEET: main.css cut to what the form pages and their scripts can use; its version goes
+    into the pages in place of SHEET_MARK."""
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    vocabulary = set().union(*(slim.words(text) for text in texts.values()))
+    for source in sources:
+        vocabulary |= slim.words(source.read_text(encoding="utf-8"))
+    css = slim.trim_stylesheet(main_stylesheet(site_dir).read_text(encoding="utf-8"), vocabulary).encode("utf-8")
+    (site_dir / FORM_SHEET).write_bytes(css)
+    for page, text in texts.items():
+        page.write_text(text.replace(SHEET_MARK, _version(css)), encoding="utf-8")
 
 
 _ASSET_REF = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"#]+)"')
