@@ -11,6 +11,12 @@ Figures (Chromium, 360 x 780 phone, the site served gzip-compressed as CloudFron
 The bare page is the seed page's own HTML with Material's bundle.js and main.css and none of the
 form's scripts or stylesheets: what mkdocs-material alone would serve for the same text.
 `photo_shrink_ms()` is for bench/upload.py: the browser-side shrink of a 12-megapixel photo.
+
+    python bench/page.py --lighthouse   # also Lighthouse's mobile performance and accessibility scores
+
+Lighthouse is not a project dependency: install it once beside axe-core with
+`npm install --prefix .venv lighthouse@12 --no-save --no-audit --no-fund`; it drives /usr/bin/chromium
+(CHROME_PATH) against the same compressed server, with its default mobile emulation and throttling.
 """
 
 from __future__ import annotations
@@ -172,10 +178,57 @@ def photo_shrink_ms(page, width: int = 4000, height: int = 3000) -> float:
     )
 
 
+LIGHTHOUSE = ROOT / ".venv" / "node_modules" / ".bin" / "lighthouse"
+
+
+def lighthouse(url: str, report: Path) -> str:
+    """Lighthouse's performance and accessibility scores and its metrics for one page, as one line."""
+    import json
+    import os
+    import subprocess
+
+    if not LIGHTHOUSE.exists():
+        return f"not installed ({LIGHTHOUSE}); npm install --prefix .venv lighthouse@12"
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--only-categories=performance,accessibility",
+            "--chrome-flags=--headless --no-sandbox --disable-gpu",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        check=True,
+        timeout=300,
+    )
+    found = json.loads(report.read_text(encoding="utf-8"))
+    score = {name: round(category["score"] * 100) for name, category in found["categories"].items()}
+    metric = {
+        name: found["audits"][name]["displayValue"]
+        for name in (
+            "first-contentful-paint",
+            "largest-contentful-paint",
+            "total-blocking-time",
+            "cumulative-layout-shift",
+        )
+    }
+    return (
+        f"performance {score['performance']}, accessibility {score['accessibility']}; "
+        f"FCP {metric['first-contentful-paint']}, LCP {metric['largest-contentful-paint']}, "
+        f"TBT {metric['total-blocking-time']}, CLS {metric['cumulative-layout-shift']}"
+    )
+
+
 def main() -> None:
     import argparse
 
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help, nothing else
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--lighthouse", action="store_true", help="also Lighthouse's mobile scores (npm package in .venv)"
+    )
+    arguments = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +251,9 @@ def main() -> None:
             print(f"12-megapixel photo shrunk in the browser: median {times[1]:.0f} ms (of 3)")
             context.close()
             browser.close()
+        if arguments.lighthouse:
+            for name, path in (("swanilai", SEED), ("bare", BARE)):
+                print(f"Lighthouse (mobile), {name}: {lighthouse(base + path, Path(tmp) / f'{name}.json')}")
         server.shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
 

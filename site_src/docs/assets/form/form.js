@@ -1,5 +1,7 @@
 /* Swanilai: the candidate's FR.APL.02 form. This file finds the page's parts and wires them up;
- * the work is done by the parts loaded before it (all with `defer`, in this order, no build step):
+ * the work is done by the parts before it, in this order (swanilai/slim.py FORM_PARTS). The built form
+ * page loads them joined and minified as one file, assets/form.min.js; each part stays its own file here,
+ * readable and tested on its own:
  *
  *   checks.js     the rule table (handler/fields.py, embedded as JSON) and the checks it defines
  *   store.js      localStorage, IndexedDB (shared with the service worker) and byte helpers
