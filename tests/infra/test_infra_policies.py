@@ -289,6 +289,7 @@ def test_assessors_may_put_reviews_only_under_the_if_none_match_condition(app):
 
 
 ADMIN_POLICY = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+ERASURE_LOG = obj("erasures/2026/11/3f2a9c1e-0b7d-4c55-9a0e-2b8f6d1c4e70.json")
 FUNCTION = f"arn:aws:iam::{ACCOUNT}:role/swanilai/swanilai-SubmitFunctionRole-A1B2C3"
 
 BUCKET_CASES = [
@@ -297,6 +298,16 @@ BUCKET_CASES = [
     ("an administrator overwrites a record", Request("s3:PutObject", RECORD, TLS), DENIED),
     ("a stray `aws s3 cp` into submissions/", Request("s3:PutObject", obj("submissions/x/y.json"), TLS), DENIED),
     ("an administrator writes elsewhere", Request("s3:PutObject", obj("exports/x.csv"), TLS), ALLOWED),
+    # The erasure log is the proof that an erasure happened: nobody rewrites or removes it.
+    ("an administrator overwrites an erasure log entry", Request("s3:PutObject", ERASURE_LOG, TLS), DENIED),
+    (
+        "an administrator creates an erasure log entry",
+        Request("s3:PutObject", ERASURE_LOG, {**CREATE_ONLY, **TLS}),
+        ALLOWED,
+    ),
+    ("an administrator deletes an erasure log entry", Request("s3:DeleteObject", ERASURE_LOG, TLS), DENIED),
+    ("an administrator deletes a version of the log", Request("s3:DeleteObjectVersion", ERASURE_LOG, TLS), DENIED),
+    ("an administrator deletes an export", Request("s3:DeleteObject", obj("exports/x.csv"), TLS), ALLOWED),
     (
         "an administrator reads over plain HTTP",
         Request("s3:GetObject", RECORD, {"aws:SecureTransport": "false"}),
