@@ -310,6 +310,10 @@ def _like(text: str) -> str:
 # -- DynamoDB (AWS)
 
 
+FILTERED_FIRST_READ = 200  # entries DynamoDB reads for a filtered list's first call
+FILTERED_READ_MAX = 6400  # and at most per call after doubling (each call also stops at 1 MB)
+
+
 class DynamoIndex:
     """The index as a DynamoDB table: key `submission_id`; global indexes `newest` and `by_scheme`.
 
@@ -427,7 +431,10 @@ class DynamoIndex:
         )
         if filters:
             arguments["FilterExpression"] = " AND ".join(filters)
-            arguments["Limit"] = max(4 * query.limit, 200)
+            # DynamoDB filters after it reads: a rare name may sit anywhere. The first read is small
+            # (a common search fills its page there); each further read doubles, so a search through
+            # 10,000 entries is a handful of calls rather than fifty (DynamoDB stops each at 1 MB).
+            arguments["Limit"] = max(4 * query.limit, FILTERED_FIRST_READ)
         else:
             arguments["Limit"] = query.limit + 1
         if query.after:
@@ -442,6 +449,8 @@ class DynamoIndex:
             if "LastEvaluatedKey" not in answer:
                 break
             arguments["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+            if filters:
+                arguments["Limit"] = min(2 * arguments["Limit"], FILTERED_READ_MAX)
         return page_of(rows[: query.limit + 1], query.limit)
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:

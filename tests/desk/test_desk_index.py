@@ -143,3 +143,24 @@ def test_the_template_table_is_on_demand_encrypted_and_recoverable():
     assert spec["SSESpecification"] == {"SSEEnabled": True}
     assert spec["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert [i["IndexName"] for i in spec["GlobalSecondaryIndexes"]] == ["newest", "by_scheme"]
+
+
+def test_a_rare_match_is_found_in_few_dynamodb_reads(aws_env):
+    # Each further read doubles (200, 400, 800, ...): 3,000 entries with one match at the far end
+    # take 5 calls, not the 15 a fixed 200 would.
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-southeast-3")
+        table_from_template(client, "swanilai-desk-index")
+        index = DynamoIndex("swanilai-desk-index", client=client)
+        for n in range(3000):
+            index.upsert(entry(n, name_folded="kusumawardhani" if n == 0 else f"asesi {n}"))
+        calls = []
+        client.meta.events.register(
+            "provide-client-params.dynamodb.Query", lambda params, **_: calls.append(params["Limit"])
+        )
+        page = index.query(Query(name="kusumawardhani", limit=50))
+    assert [e.submission_id for e in page.items] == [entry(0).submission_id]
+    assert calls == [200, 400, 800, 1600, 3200]
