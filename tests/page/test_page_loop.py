@@ -200,9 +200,12 @@ def test_revising_on_the_same_device_keeps_the_old_copy_until_the_new_one_is_rec
 
 
 def _worker_keeps_the_page(page) -> None:
+    """Wait until the worker has finished activating, controls the page, and keeps it: then a reload
+    with no network is the worker's to answer (while it is still activating, that is a race)."""
     page.wait_for_function(
-        "async () => (await navigator.serviceWorker.ready) && (await caches.keys()).length > 0 &&"
-        " !!(await (await caches.open((await caches.keys())[0])).match(location.origin + location.pathname))",
+        "async () => { const r = await navigator.serviceWorker.ready;"
+        " return r.active.state === 'activated' && !!navigator.serviceWorker.controller &&"
+        " !!(await caches.match(location.origin + location.pathname)); }",
         timeout=15_000,
     )
 
