@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import threading
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
@@ -18,13 +17,13 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 import pytest
 from support.desk import event as desk_event
 from support.desk import make_desk
+from support.handler import in_process_server
 from support.records import make_record, store_record
 
-from handler import app, desk, indexer
+from handler import desk, indexer
 from handler.deskconfig import DeskConfig, S3FileLinks
 from handler.store import AlreadyExists, S3Store
 from swanilai import localfiles
-from swanilai.devserver import open_server, start
 
 FORM = "GET /desk/submissions/{submission_id}/form"
 FILE = "GET /desk/submissions/{submission_id}/files/{sha256}"
@@ -122,16 +121,8 @@ def test_a_file_the_submission_does_not_list_is_404(s3_desk, seed):
 
 @pytest.fixture(scope="module")
 def served(site_dir, catalog_dir, tmp_path_factory):
-    server = open_server(0, tmp_path_factory.mktemp("files") / "var")
-    start(server, site_dir, catalog_dir)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    app.configure(None)
-    desk.configure(None)
-    indexer.configure(None)
+    with in_process_server(tmp_path_factory.mktemp("files") / "var", site_dir, catalog_dir) as server:
+        yield server
 
 
 def get(server, url: str) -> tuple[int, dict[str, str], bytes]:

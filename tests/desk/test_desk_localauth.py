@@ -5,15 +5,12 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import threading
 from datetime import UTC, datetime
 
 import pytest
 from support.api import Clock
-from support.handler import Served, check_response, free_port, full_payload, schema_errors
+from support.handler import Served, check_response, free_port, full_payload, in_process_server, schema_errors
 
-from handler import app, desk, indexer
-from swanilai.devserver import open_server, start
 from swanilai.localauth import AUDIENCE, ISSUER, LocalAuth, gateway_claims
 
 NOW = datetime(2026, 12, 1, 3, 4, 5, tzinfo=UTC)
@@ -151,17 +148,8 @@ def test_claims_as_the_gateway_spells_them():
 
 @pytest.fixture(scope="module")
 def served(site_dir, catalog_dir, tmp_path_factory):
-    var = tmp_path_factory.mktemp("desk-local") / "var"
-    server = open_server(0, var)
-    start(server, site_dir, catalog_dir)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    app.configure(None)
-    desk.configure(None)
-    indexer.configure(None)
+    with in_process_server(tmp_path_factory.mktemp("desk-local") / "var", site_dir, catalog_dir) as server:
+        yield server
 
 
 def call(server, method: str, path: str, body=None, headers: dict | None = None):

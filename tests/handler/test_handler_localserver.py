@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.handler import Served, check_response, free_port, full_payload
+from support.handler import Served, check_response, free_port, full_payload, in_process_server
 from support.schemes import FIXTURE_SCHEMES
 
 from handler import app
@@ -28,14 +28,8 @@ SEED = "konsultasi-manajemen-pemasaran"
 def local(site_dir, catalog_dir, tmp_path_factory):
     """A local server on an ephemeral port in this process: (host, port, store root)."""
     var = tmp_path_factory.mktemp("local") / "var"
-    server = open_server(0, var)
-    start(server, site_dir, catalog_dir)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], var
-    server.shutdown()
-    server.server_close()
-    app.configure(None)
+    with in_process_server(var, site_dir, catalog_dir) as server:
+        yield server.server_address[1], var
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):

@@ -11,20 +11,18 @@ import base64
 import hashlib
 import http.client
 import json
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from support.api import Clock, configure_api
-from support.handler import check_response, full_payload, png
+from support.handler import check_response, full_payload, in_process_server, png
 
 from handler import app, fields
 from handler.deskconfig import S3FileLinks
 from handler.record import utc_timestamp
 from handler.store import LocalStore, S3Store, incoming_key
 from handler.upload import LOCAL_ALGORITHM, LocalUploads, S3Uploads, TicketRequest
-from swanilai.devserver import open_server, start
 from swanilai.testing import ticket_request, upload_event
 
 SEED = "konsultasi-manajemen-pemasaran"
@@ -187,14 +185,8 @@ def test_a_ticket_for_an_unknown_or_outdated_scheme_is_refused(ticket_api, seed,
 
 @pytest.fixture(scope="module")
 def local(site_dir, catalog_dir, tmp_path_factory):
-    server = open_server(0, tmp_path_factory.mktemp("uploads") / "var")
-    start(server, site_dir, catalog_dir)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    app.configure(None)
+    with in_process_server(tmp_path_factory.mktemp("uploads") / "var", site_dir, catalog_dir) as server:
+        yield server
 
 
 def send(server, method, path, body=None, headers=None):

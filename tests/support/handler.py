@@ -6,7 +6,11 @@ The builders themselves live in `swanilai.testing`, shared with `bench/`.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -96,3 +100,25 @@ def _pointer_of(spec: dict[str, Any], header: dict[str, Any], base: str, name: s
 
 
 # -- `build.py serve` in a subprocess
+
+
+@contextmanager
+def in_process_server(var: Path, site_dir: Path, catalog_dir: Path) -> Iterator[Any]:
+    """`build.py serve`'s server on an ephemeral port in this process, serving until the block ends.
+
+    Afterwards every function it configured (submissions, desk, indexer, erasure) goes back to its
+    environment, so no later test sees this server's store.
+    """
+    from handler import app, desk, erasure, indexer
+    from swanilai.devserver import open_server, start
+
+    server = open_server(0, var)
+    start(server, site_dir, catalog_dir)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        for module in (app, desk, indexer, erasure):
+            module.configure(None)
