@@ -31,7 +31,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from swanilai.site_hooks import main_stylesheet
-from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE
+from swanilai.testing import CHROMIUM, CHROMIUM_ARGS, PHONE, WORKER_KEEPS_THE_PAGE, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_SCHEMES = ROOT / "tests" / "fixtures" / "schemes"  # the tests' copy of the seed: figures stay comparable
@@ -135,8 +135,7 @@ def offline_open_ms(browser, url: str) -> float | None:
         context.close()
         return None
     page.fill("#el-1-evidence", "Sertifikat pelatihan 2024")
-    page.wait_for_function("navigator.serviceWorker.ready.then(async () => (await caches.keys()).length > 0)")
-    page.wait_for_timeout(500)
+    wait_until(page, WORKER_KEEPS_THE_PAGE)
     context.set_offline(True)
     page.reload()
     page.wait_for_function(

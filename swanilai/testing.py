@@ -3,7 +3,8 @@
 Plain functions, no pytest: `bench/`, `tests/events/` and the OpenAPI examples use them too.
 - `full_payload`: a complete, valid submission of a scheme; `make_event`: the payload 2.0 event of a request;
 - `png` / `png_data_url`: a real PNG, as a drawn signature;
-- `Served`: `build.py serve` in a subprocess, for end-to-end tests and load benchmarks.
+- `Served`: `build.py serve` in a subprocess, for end-to-end tests and load benchmarks;
+- `wait_until`: wait for an async condition in a Playwright page (`WORKER_KEEPS_THE_PAGE`, ...).
 """
 
 from __future__ import annotations
@@ -54,6 +55,38 @@ PHONE = {
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
 )
+
+
+# The service worker has finished activating, controls the page, and keeps the page: from now on a
+# reload with no network is the worker's to answer.
+WORKER_KEEPS_THE_PAGE = (
+    "async () => { const r = await navigator.serviceWorker.ready;"
+    " return r.active.state === 'activated' && !!navigator.serviceWorker.controller &&"
+    " !!(await caches.match(location.origin + location.pathname)); }"
+)
+
+
+def wait_until(page: Any, predicate: str, timeout_ms: int = 15_000) -> None:
+    """Poll an async `predicate` (JavaScript source of a function) in `page` until it resolves truthy.
+
+    Not Playwright's `wait_for_function`: it does not await a promise, and a pending promise is truthy,
+    so an async predicate there passes at once (microsoft/playwright#29132). The loop runs in the page
+    (no eval: the site's CSP forbids it), and a predicate that throws fails the wait with its error.
+    """
+    done = page.evaluate(
+        f"""async (timeout) => {{
+          const predicate = {predicate};
+          const end = performance.now() + timeout;
+          do {{
+            if (await predicate()) return true;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }} while (performance.now() < end);
+          return false;
+        }}""",
+        timeout_ms,
+    )
+    if done is not True:
+        raise TimeoutError(f"not true within {timeout_ms} ms: {predicate}")
 
 
 def png(width: int = 40, height: int = 12, noise: bool = False) -> bytes:

@@ -34,6 +34,8 @@ from support.page import (
     stored_receipt,
 )
 
+from swanilai.testing import WORKER_KEEPS_THE_PAGE, wait_until
+
 pytestmark = pytest.mark.browser
 
 STATUS_GLOB = "**/api/submissions/*/*/status"
@@ -199,26 +201,10 @@ def test_revising_on_the_same_device_keeps_the_old_copy_until_the_new_one_is_rec
 # -- 4. no network
 
 
-def _worker_keeps_the_page(page) -> None:
-    """Wait until the worker has finished activating, controls the page, and keeps it: then a reload
-    with no network is the worker's to answer (while it is still activating, that is a race)."""
-    page.wait_for_function(
-        "async () => { const r = await navigator.serviceWorker.ready;"
-        " return r.active.state === 'activated' && !!navigator.serviceWorker.controller &&"
-        " !!(await caches.match(location.origin + location.pathname)); }",
-        timeout=15_000,
-    )
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect (issue 11): about one full run in three, the offline reload does not bring the form up "
-    "within 30 s although the worker is activated, controls the page and keeps it; not yet understood",
-)
 def test_reloaded_with_no_network_the_form_appears_with_its_draft(page, seed):
     page.fill("#el-1-evidence", "Sertifikat pelatihan 2024")
     page.fill("#candidate-name", NAME)
-    _worker_keeps_the_page(page)
+    wait_until(page, WORKER_KEEPS_THE_PAGE)
     page.context.set_offline(True)
     page.reload()
     page.wait_for_function("window.Swanilai && window.Swanilai.form")
@@ -230,7 +216,7 @@ def test_reloaded_with_no_network_the_form_appears_with_its_draft(page, seed):
 
 def test_kirim_offline_waits_in_a_visible_queue_and_is_sent_once_back_online(page, seed):
     fill_valid(page)
-    _worker_keeps_the_page(page)
+    wait_until(page, WORKER_KEEPS_THE_PAGE)
     bodies = fake_api(page, (201, RECEIPT))
     page.context.set_offline(True)
     page.click("#submit")

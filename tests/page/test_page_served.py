@@ -17,6 +17,7 @@ from support.schemes import FIXTURE_SCHEMES
 
 from handler.record import Review, review_bytes
 from handler.store import open_store
+from swanilai.testing import WORKER_KEEPS_THE_PAGE, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +99,7 @@ def test_kirim_offline_is_stored_exactly_once_back_online(served, phone, tmp_pat
     phone.goto(f"http://127.0.0.1:{served.port}{SEED_PATH}")
     phone.wait_for_function("window.Swanilai && window.Swanilai.form")
     fill_valid(phone)
-    phone.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(phone, WORKER_KEEPS_THE_PAGE)
     phone.context.set_offline(True)
     phone.click("#submit")
     expect(phone.locator("#outbox")).to_be_visible()
