@@ -63,8 +63,7 @@
     }
 
     function showSaved(when) {
-      const time = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", timeStyle: "short" }).format(when);
-      page.saveStatus.textContent = `Tersimpan otomatis ${time}`;
+      page.saveStatus.textContent = `Tersimpan otomatis ${S.wibClock(when)}`;
       page.saveStatus.classList.remove("is-error");
     }
 

@@ -28,8 +28,7 @@
       const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
       const link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
-      const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(new Date());
-      link.download = `draf-apl02-${page.scheme.id}-${day}.json`;
+      link.download = `draf-apl02-${page.scheme.id}-${S.wibDay(new Date())}.json`;
       document.body.append(link);
       link.click();
       link.remove();

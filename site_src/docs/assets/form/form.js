@@ -228,8 +228,8 @@
   function showToday() {
     const now = new Date();
     const today = document.getElementById("today");
-    today.textContent = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", dateStyle: "long" }).format(now);
-    today.dateTime = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
+    today.textContent = S.wibDate(now);
+    today.dateTime = S.wibDay(now);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

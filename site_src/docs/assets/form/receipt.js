@@ -11,12 +11,6 @@
   const S = (window.Swanilai = window.Swanilai || {});
   const THANKS = "Terima kasih. Asesmen mandiri Anda telah diterima.";
 
-  S.wib = function wib(iso, style = { dateStyle: "long", timeStyle: "medium" }) {
-    const when = new Date(iso);
-    if (Number.isNaN(when.getTime())) return String(iso || "");
-    return `${new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", ...style }).format(when)} WIB`;
-  };
-
   // The status link of a submission: this page, with the id and the secret in the fragment.
   S.statusLink = (submissionId, secret) => `${location.origin}${location.pathname}#status=${submissionId}.${secret}`;
 
