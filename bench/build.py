@@ -78,6 +78,8 @@ def first_visit_bytes(site_dir: Path, page: str) -> dict[str, int]:
 
     from playwright.sync_api import sync_playwright
 
+    from swanilai.testing import CHROMIUM, CHROMIUM_ARGS
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -87,17 +89,7 @@ def first_visit_bytes(site_dir: Path, page: str) -> dict[str, int]:
     fetched: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
             tab = context.new_page()
             tab.on("request", lambda request: fetched.append(request.url))

@@ -94,17 +94,6 @@ def request(url: str, method: str, body: bytes | None = None, headers: dict | No
         connection.close()
 
 
-def ticket_request(scheme, data: bytes, submission_id: str) -> dict:
-    return {
-        "scheme": {"id": scheme.id, "version": scheme.version},
-        "submission_id": submission_id,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "size": len(data),
-        "type": "image/jpeg",
-        "name": "bukti.jpg",
-    }
-
-
 # -- 1. transfer
 
 
@@ -113,6 +102,7 @@ def local_transfer(site_dir: Path, catalog_dir: Path, scheme, data: bytes, runs:
     from handler import app
     from handler.store import LocalStore
     from swanilai.devserver import open_server, start
+    from swanilai.testing import ticket_request
 
     with tempfile.TemporaryDirectory() as tmp:
         server = open_server(0, Path(tmp) / "var")
@@ -128,7 +118,7 @@ def local_transfer(site_dir: Path, catalog_dir: Path, scheme, data: bytes, runs:
                 status, body = request(
                     base + "/api/uploads",
                     "POST",
-                    json.dumps(ticket_request(scheme, data, str(uuid.uuid4()))).encode(),
+                    json.dumps(ticket_request(scheme, data, "image/jpeg", "bukti.jpg", str(uuid.uuid4()))).encode(),
                     {"Content-Type": "application/json", "Origin": base},
                 )
                 assert status == 200, body
@@ -195,7 +185,8 @@ def filing_ms_per_file(store, catalog_dir: Path, scheme, files: int, size: int, 
     """(ms per file, ms of the submission without files): medians of `runs` submissions each."""
     from handler import app
     from handler.config import Config
-    from swanilai.testing import ORIGIN, full_payload, make_event
+    from handler.store import incoming_key
+    from swanilai.testing import ORIGIN, full_payload, listed_file, make_event
 
     app.configure(Config(store=store, catalog_dir=catalog_dir, allowed_origins=frozenset({ORIGIN}), log=lambda _: None))
     element = scheme.element_keys()[0]
@@ -209,11 +200,9 @@ def filing_ms_per_file(store, catalog_dir: Path, scheme, files: int, size: int, 
                     payload["answers"][element]["files"] = []
                     for n in range(files):
                         data = jpeg_bytes(size, seed=run * 1000 + n)
-                        digest = hashlib.sha256(data).hexdigest()
-                        store.create(f"incoming/{submission_id}/{digest}", data)
-                        payload["answers"][element]["files"].append(
-                            {"name": f"foto-{n}.jpg", "size": size, "type": "image/jpeg", "sha256": digest}
-                        )
+                        entry = listed_file(data, f"foto-{n}.jpg", "image/jpeg")
+                        store.create(incoming_key(submission_id, entry["sha256"]), data)
+                        payload["answers"][element]["files"].append(entry)
                 event = make_event(payload)
                 started = time.perf_counter()
                 answer = app.lambda_handler(event, None)

@@ -78,6 +78,8 @@ REQUEST_TIMEOUT = 30.0
 # The static site answers these and nothing else (CloudFront allows the same two).
 SITE_METHODS = ("GET", "HEAD")
 SITE_405 = "Situs ini hanya melayani GET dan HEAD.\n"
+# What S3 answers when it is throttling or briefly unavailable: the local store's StoreUnavailable.
+SLOW_DOWN = localuploads.Refused(503, "ServiceUnavailable", "Please reduce your request rate.")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -400,17 +402,15 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
     def _local_upload(self) -> None:
         """S3's POST upload, locally: the ticket's rules checked, the file stored under incoming/."""
         if self.command != "POST":
-            self._send_upload_answer(405, localuploads.Refused(405, "MethodNotAllowed", "POST only").xml(), True)
+            self._refuse(localuploads.Refused(405, "MethodNotAllowed", "POST only"))
             return
         try:
             length = max(0, int(self.headers.get("Content-Length", "0")))
         except ValueError:
             length = 0
         if length > localuploads.MAX_BODY_BYTES:
-            refused = localuploads.Refused(
-                400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
-            )
-            self._send_upload_answer(refused.status, refused.xml(), False)
+            too_large = "Your proposed upload exceeds the maximum allowed size"
+            self._refuse(localuploads.Refused(400, "EntityTooLarge", too_large), complete=False)
             return
         body = self.rfile.read(length)
         try:
@@ -418,33 +418,30 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
             key = localuploads.check_post(fields, file, self.server.upload_secret, self.server.clock())
             localuploads.store_upload(self.server.store, key, file)
         except localuploads.Refused as refused:
-            self._send_upload_answer(refused.status, refused.xml(), True)
+            self._refuse(refused)
             return
         except StoreUnavailable:
-            refused = localuploads.Refused(503, "ServiceUnavailable", "Please reduce your request rate.")
-            self._send_upload_answer(refused.status, refused.xml(), True)
+            self._refuse(SLOW_DOWN)
             return
         self._send_upload_answer(204, b"", True)
 
     def _local_file(self) -> None:
         """An evidence file through a link the desk signed (the local presigned GET)."""
         if self.command not in ("GET", "HEAD"):
-            self._send_upload_answer(405, localuploads.Refused(405, "MethodNotAllowed", "GET only").xml(), False)
+            self._refuse(localuploads.Refused(405, "MethodNotAllowed", "GET only"), complete=False)
             return
         try:
             query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
             key, name, content_type = localfiles.check_link(query, self.server.upload_secret, self.server.clock())
             data = self.server.store.get(key)
         except localuploads.Refused as refused:
-            self._send_upload_answer(refused.status, refused.xml(), True)
+            self._refuse(refused)
             return
         except StoreUnavailable:
-            refused = localuploads.Refused(503, "ServiceUnavailable", "Please reduce your request rate.")
-            self._send_upload_answer(refused.status, refused.xml(), True)
+            self._refuse(SLOW_DOWN)
             return
         if data is None:
-            missing = localuploads.Refused(404, "NoSuchKey", "The specified key does not exist.")
-            self._send_upload_answer(missing.status, missing.xml(), True)
+            self._refuse(localuploads.Refused(404, "NoSuchKey", "The specified key does not exist."))
             return
         self.send_response(200)
         self.send_header("Content-Type", content_type)
@@ -452,6 +449,10 @@ class SiteAndApiHandler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "private, no-store")
         self._finish(data, True)
+
+    def _refuse(self, refused: localuploads.Refused, complete: bool = True) -> None:
+        """S3's error answer (XML); `complete` False when the request's body was left unread."""
+        self._send_upload_answer(refused.status, refused.xml(), complete)
 
     def _send_upload_answer(self, status: int, data: bytes, complete: bool) -> None:
         self.send_response(status)

@@ -235,6 +235,11 @@ def upload_event(request: dict[str, Any], **options: Any) -> dict[str, Any]:
     return make_event(request, route_key="POST /uploads", **options)
 
 
+def listed_file(data: bytes, name: str, media_type: str = "application/pdf") -> dict:
+    """A file as the page lists it in an answer's `files`."""
+    return {"name": name, "size": len(data), "type": media_type, "sha256": hashlib.sha256(data).hexdigest()}
+
+
 def ticket_request(scheme, data: bytes, media_type: str, name: str, submission_id: str = SUBMISSION_ID) -> dict:
     """What the page sends to POST /uploads for a file's bytes."""
     return {

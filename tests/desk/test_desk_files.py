@@ -24,6 +24,7 @@ from handler import desk, indexer
 from handler.deskconfig import DeskConfig, S3FileLinks
 from handler.store import AlreadyExists, S3Store
 from swanilai import localfiles
+from swanilai.testing import listed_file
 
 FORM = "GET /desk/submissions/{submission_id}/form"
 FILE = "GET /desk/submissions/{submission_id}/files/{sha256}"
@@ -32,15 +33,9 @@ PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(200)) * 30
 
 
 def listed(data: bytes, name: str, media_type: str, submission_id: str, scheme_id: str) -> dict:
-    sha = hashlib.sha256(data).hexdigest()
+    entry = listed_file(data, name, media_type)
     ext = "pdf" if media_type == "application/pdf" else "jpg"
-    return {
-        "name": name,
-        "size": len(data),
-        "type": media_type,
-        "sha256": sha,
-        "key": f"evidence/{scheme_id}/{submission_id}/{sha}.{ext}",
-    }
+    return {**entry, "key": f"evidence/{scheme_id}/{submission_id}/{entry['sha256']}.{ext}"}
 
 
 def with_files(seed):

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from test_desk_page_review import open_submission
 
-from swanilai.testing import full_payload, ticket_request
+from swanilai.testing import full_payload, listed_file, ticket_request
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +57,7 @@ def with_evidence(desk):
     payload = full_payload(scheme, submission_id=submission_id)
     payload["candidate"]["name"] = NAME
     element = scheme.element_keys()[1]
-    payload["answers"][element]["files"] = [
-        {
-            "name": "sertifikat kompetensi.pdf",
-            "size": len(PDF),
-            "type": "application/pdf",
-            "sha256": hashlib.sha256(PDF).hexdigest(),
-        }
-    ]
+    payload["answers"][element]["files"] = [listed_file(PDF, "sertifikat kompetensi.pdf")]
     desk.api.submit(payload)
     desk.ids[NAME] = submission_id
     return element

@@ -12,6 +12,7 @@ from support.handler import full_payload, png
 
 from handler import app, fields
 from handler.store import EVIDENCE, INCOMING, LocalStore, S3Store, incoming_key
+from swanilai.testing import listed_file
 
 SEED = "konsultasi-manajemen-pemasaran"
 ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
@@ -19,10 +20,6 @@ E1, E2 = "M.70MKT00.019.2/1", "M.70MKT00.019.2/2"
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 PHOTO = b"\xff\xd8\xff\xe0" + b"JFIF" + bytes(range(200)) * 20
 IMAGE = png(64, 32)
-
-
-def listed(data: bytes, media_type: str, name: str) -> dict:
-    return {"name": name, "size": len(data), "type": media_type, "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def upload(store, data: bytes, submission_id: str = ID) -> str:
@@ -53,10 +50,10 @@ def test_listed_files_are_copied_to_evidence_and_named_in_the_record(filing_api,
     upload(api.store, PDF)
     upload(api.store, PHOTO)
     payload = full_payload(seed)
-    payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "sertifikat.pdf")]
+    payload["answers"][E1]["files"] = [listed_file(PDF, "sertifikat.pdf", "application/pdf")]
     payload["answers"][E2]["files"] = [
-        listed(PHOTO, "image/jpeg", "foto kerja.jpg"),
-        listed(PDF, "application/pdf", "sertifikat.pdf"),
+        listed_file(PHOTO, "foto kerja.jpg", "image/jpeg"),
+        listed_file(PDF, "sertifikat.pdf", "application/pdf"),
     ]
     assert api.post(payload).status == 201
     pdf_key = f"{EVIDENCE}/{SEED}/{ID}/{hashlib.sha256(PDF).hexdigest()}.pdf"
@@ -64,35 +61,35 @@ def test_listed_files_are_copied_to_evidence_and_named_in_the_record(filing_api,
     assert sorted(k for k in api.keys() if k.startswith(EVIDENCE)) == sorted([pdf_key, photo_key])
     assert (api.store.get(pdf_key), api.store.get(photo_key)) == (PDF, PHOTO)
     record = record_of(api)
-    assert record["answers"][E1]["files"] == [{**listed(PDF, "application/pdf", "sertifikat.pdf"), "key": pdf_key}]
+    assert record["answers"][E1]["files"] == [{**listed_file(PDF, "sertifikat.pdf", "application/pdf"), "key": pdf_key}]
     assert [f["key"] for f in record["answers"][E2]["files"]] == [photo_key, pdf_key]
 
 
 def test_k_with_a_file_and_no_evidence_text_is_accepted(filing_api, seed):
     upload(filing_api.store, PDF)
     payload = full_payload(seed)
-    payload["answers"][E1] = {"verdict": "K", "evidence": "", "files": [listed(PDF, "application/pdf", "a.pdf")]}
+    payload["answers"][E1] = {"verdict": "K", "evidence": "", "files": [listed_file(PDF, "a.pdf", "application/pdf")]}
     assert filing_api.post(payload).status == 201
 
 
 def _bad_upload(case: str, store) -> dict:
     """Upload what the case needs; return the file as the payload lists it."""
     if case == "never-uploaded":
-        return listed(PDF, "application/pdf", "laporan.pdf")
+        return listed_file(PDF, "laporan.pdf", "application/pdf")
     if case == "other-size":
-        declared = listed(PDF + b"x", "application/pdf", "laporan.pdf")
+        declared = listed_file(PDF + b"x", "laporan.pdf", "application/pdf")
         store.create(incoming_key(ID, declared["sha256"]), PDF)
         return declared
     if case == "tampered":
-        declared = listed(PDF, "application/pdf", "laporan.pdf")
+        declared = listed_file(PDF, "laporan.pdf", "application/pdf")
         store.create(incoming_key(ID, declared["sha256"]), PDF[:-1] + b"X")
         return declared
     if case == "png-behind-a-pdf-name":
         upload(store, IMAGE)
-        return listed(IMAGE, "application/pdf", "laporan.pdf")
+        return listed_file(IMAGE, "laporan.pdf", "application/pdf")
     if case == "uploaded-for-another-submission":
         upload(store, PDF, "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")
-        return listed(PDF, "application/pdf", "laporan.pdf")
+        return listed_file(PDF, "laporan.pdf", "application/pdf")
     raise AssertionError(case)
 
 
@@ -110,7 +107,7 @@ def test_a_bad_file_is_a_400_naming_element_and_file_and_nothing_is_filed(filing
     api = filing_api
     upload(api.store, PHOTO)  # a good file beside the bad one: not copied either
     payload = full_payload(seed)
-    payload["answers"][E1]["files"] = [listed(PHOTO, "image/jpeg", "foto.jpg"), _bad_upload(case, api.store)]
+    payload["answers"][E1]["files"] = [listed_file(PHOTO, "foto.jpg", "image/jpeg"), _bad_upload(case, api.store)]
     before = api.keys()
     result = api.post(payload)
     assert (result.status, result.json["error"]) == (400, "invalid_submission")
@@ -131,7 +128,7 @@ def test_a_retry_after_the_upload_expired_finds_the_evidence_filed(filing_api, s
     api = filing_api
     key = upload(api.store, PDF)
     payload = full_payload(seed)
-    payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "a.pdf")]
+    payload["answers"][E1]["files"] = [listed_file(PDF, "a.pdf", "application/pdf")]
     first = api.post(payload)
     api.store.delete_versions(list(api.store.versions(key)))  # incoming/ expires after 2 days
     clock.advance(days=3)
@@ -155,7 +152,7 @@ def test_s3_checksum_of_the_upload_spares_reading_it(s3, bucket, catalog_dir, cl
         assert store.head(incoming_key(ID, sha.hex())).sha256 == sha.hex()
         monkeypatch.setattr(S3Store, "digest", lambda self, key: pytest.fail("read the upload S3 had verified"))
         payload = full_payload(seed)
-        payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "a.pdf")]
+        payload["answers"][E1]["files"] = [listed_file(PDF, "a.pdf", "application/pdf")]
         assert api.post(payload).status == 201
     finally:
         app.configure(None)
@@ -173,7 +170,7 @@ def test_the_copy_is_create_only_and_conditioned_on_the_version_checked(s3, buck
         key = upload(store, PDF)
         etag = s3.head_object(Bucket=bucket, Key=key)["ETag"]
         payload = full_payload(seed)
-        payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "a.pdf")]
+        payload["answers"][E1]["files"] = [listed_file(PDF, "a.pdf", "application/pdf")]
         assert api.post(payload).status == 201
         (copy,) = copies
         headers = copy["headers"]
@@ -192,7 +189,7 @@ def test_an_upload_replaced_after_its_check_is_refused_as_tampered(filing_api, s
     monkeypatch.setattr(type(filing_api.store), "copy", replaced)
     upload(filing_api.store, PDF)
     payload = full_payload(seed)
-    payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "a.pdf")]
+    payload["answers"][E1]["files"] = [listed_file(PDF, "a.pdf", "application/pdf")]
     result = filing_api.post(payload)
     assert result.fields == {
         f"answers[{E1}].files[0]": fields.message(
@@ -205,6 +202,6 @@ def test_an_upload_replaced_after_its_check_is_refused_as_tampered(filing_api, s
 def test_incoming_stays_for_the_lifecycle_rule(filing_api, seed):
     key = upload(filing_api.store, PDF)
     payload = full_payload(seed)
-    payload["answers"][E1]["files"] = [listed(PDF, "application/pdf", "a.pdf")]
+    payload["answers"][E1]["files"] = [listed_file(PDF, "a.pdf", "application/pdf")]
     assert filing_api.post(payload).status == 201
     assert key.startswith(INCOMING) and filing_api.store.get(key) == PDF

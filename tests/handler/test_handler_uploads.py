@@ -23,7 +23,7 @@ from handler.deskconfig import S3FileLinks
 from handler.record import utc_timestamp
 from handler.store import LocalStore, S3Store, incoming_key
 from handler.upload import LOCAL_ALGORITHM, LocalUploads, S3Uploads, TicketRequest
-from swanilai.testing import ticket_request, upload_event
+from swanilai.testing import listed_file, ticket_request, upload_event
 
 SEED = "konsultasi-manajemen-pemasaran"
 ID = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
@@ -311,14 +311,7 @@ def test_upload_then_send_files_the_evidence_end_to_end(local, seed):
     assert post_form(local, ticket["fields"], PDF)[0] == 204
     payload = full_payload(seed, submission_id=submission_id)
     key = seed.element_keys()[0]
-    payload["answers"][key]["files"] = [
-        {
-            "name": "sertifikat.pdf",
-            "size": len(PDF),
-            "type": "application/pdf",
-            "sha256": hashlib.sha256(PDF).hexdigest(),
-        }
-    ]
+    payload["answers"][key]["files"] = [listed_file(PDF, "sertifikat.pdf")]
     origin = f"http://127.0.0.1:{local.server_address[1]}"
     status, body = send(
         local, "POST", "/api/submissions", json.dumps(payload), {"Content-Type": "application/json", "Origin": origin}

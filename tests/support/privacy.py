@@ -21,6 +21,7 @@ from support.records import png_data_url
 from handler import desk, erasure, indexer
 from handler.deskconfig import DeskConfig
 from handler.store import incoming_key
+from swanilai.testing import listed_file
 
 NOW = datetime(2026, 11, 23, 23, 15, 2, 123456, tzinfo=UTC)
 FIRST = "0b5f8a47-3c1e-4d2a-9f6b-1e2d3c4b5a69"
@@ -32,10 +33,6 @@ PDF = b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 PDF_2 = b"%PDF-1.7\n" + bytes(range(255, -1, -1)) * 8 + b"\n%%EOF\n"
 FILE_NAME = "ijazah-siti-rahmawati.pdf"
 TABLE = "swanilai-desk-index"
-
-
-def listed(data: bytes, name: str = FILE_NAME) -> dict[str, Any]:
-    return {"name": name, "size": len(data), "type": "application/pdf", "sha256": hashlib.sha256(data).hexdigest()}
 
 
 @dataclass
@@ -92,7 +89,7 @@ def send_chain(store: Any, index: Any, catalog_dir, seed, clock: Clock) -> Chain
     ):
         store.create(incoming_key(submission_id, hashlib.sha256(data).hexdigest()), data)
         payload = full_payload(seed, submission_id=submission_id, status_key=key, revises=revises)
-        payload["answers"][E1]["files"] = [listed(data)]
+        payload["answers"][E1]["files"] = [listed_file(data, FILE_NAME)]
         if candidate:
             payload["candidate"] = candidate
         result = api.post(payload)
