@@ -41,6 +41,7 @@ from handler.record import (
     parse_marker,
     parse_record,
     review_document,
+    utc_timestamp,
 )
 from handler.render import FormReview, Verification, render_form
 from handler.request import body_bytes, headers_of, is_json_media_type, method_of, parse_json, request_context
@@ -191,8 +192,6 @@ def note_access(trace: DeskLog, account: Account, event: dict[str, Any], config:
     """A route about one submission logs who asked for which one, and when (never what it holds)."""
     submission_id = str((event.get("pathParameters") or {}).get("submission_id", "")).lower()
     if _ID.match(submission_id):
-        from handler.record import utc_timestamp
-
         trace.sub, trace.submission_id, trace.at = account.sub, submission_id, utc_timestamp(config.clock())
 
 
@@ -328,8 +327,6 @@ def parse_listing(given: dict[str, str], allowed: tuple[str, ...]) -> Query:
 
 
 def _stamp(moment: datetime | None) -> str | None:
-    from handler.record import utc_timestamp
-
     return utc_timestamp(moment) if moment is not None else None
 
 

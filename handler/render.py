@@ -238,19 +238,20 @@ def _files(answer: Any) -> str:
     files = getattr(answer, "files", None) or ()
     items = []
     for item in files:
-        name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
-        size = item.get("size") if isinstance(item, dict) else getattr(item, "size", None)
-        sha = item.get("sha256") if isinstance(item, dict) else getattr(item, "sha256", None)
-        if isinstance(name, str):
-            kb = f" ({max(1, int(size) // 1024)} KB)" if isinstance(size, int) else ""
-            if isinstance(sha, str) and _SHA256.fullmatch(sha):
-                grouped = " ".join(sha[i : i + 8] for i in range(0, 64, 8))
-                items.append(
-                    f'<li class="file" data-sha256="{sha}">{escape(name)}{kb}'
-                    f' <code class="sha256">SHA-256 {grouped}</code></li>'
-                )
-            else:
-                items.append(f'<li class="file">{escape(name)}{kb}</li>')
+        name, size, sha = (
+            (item.get(key) if isinstance(item, dict) else getattr(item, key, None))
+            for key in ("name", "size", "sha256")
+        )
+        if not isinstance(name, str):
+            continue
+        kb = f" ({max(1, int(size) // 1024)} KB)" if isinstance(size, int) else ""
+        if isinstance(sha, str) and _SHA256.fullmatch(sha):
+            grouped = " ".join(sha[i : i + 8] for i in range(0, 64, 8))
+            items.append(
+                f'<li class="file" data-sha256="{sha}">{escape(name)}{kb} <code class="sha256">SHA-256 {grouped}</code></li>'
+            )
+        else:
+            items.append(f'<li class="file">{escape(name)}{kb}</li>')
     return f'<ul class="files">{"".join(items)}</ul>' if items else ""
 
 
